@@ -1,0 +1,35 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Release builds of the hot-path modules skip dynamic exclusivity checks: every
+// connection slab is confined to its worker thread by construction.
+let hotPathSettings: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "Ringway",
+    products: [
+        .executable(name: "ringway", targets: ["ringway"]),
+    ],
+    targets: [
+        .target(
+            name: "CRingwayEngine",
+            path: "CSources/CRingwayEngine",
+            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("uring")]
+        ),
+        .target(name: "RingwayHTTP", swiftSettings: hotPathSettings),
+        .target(name: "RingwayIO", dependencies: ["CRingwayEngine"], swiftSettings: hotPathSettings),
+        .target(
+            name: "RingwayProxy",
+            dependencies: ["RingwayIO", "RingwayHTTP", "CRingwayEngine"],
+            swiftSettings: hotPathSettings
+        ),
+        .executableTarget(name: "ringway", dependencies: ["RingwayProxy", "RingwayIO"]),
+        .testTarget(name: "RingwayHTTPTests", dependencies: ["RingwayHTTP"]),
+        .testTarget(name: "RingwayIOTests", dependencies: ["RingwayIO"]),
+        .testTarget(name: "RingwayProxyTests", dependencies: ["RingwayProxy", "RingwayIO"]),
+        .testTarget(name: "RingwayEndToEndTests", dependencies: []),
+    ]
+)

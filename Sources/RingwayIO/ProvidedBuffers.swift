@@ -1,0 +1,52 @@
+import CRingwayEngine
+
+/// The worker's provided receive buffers, with a reference count per buffer.
+///
+/// A buffer filled by a receive may be referenced by the connection that is
+/// parsing it and by one or more queued sends that relay slices of it without
+/// copying. It goes back to the kernel's ring only when the last reference is
+/// dropped — after the last send that points into it has completed.
+public final class ProvidedBuffers {
+    @usableFromInline let backend: OpaquePointer
+    public let base: UnsafeMutablePointer<UInt8>
+    public let size: Int
+    public let count: Int
+    @usableFromInline let references: UnsafeMutablePointer<UInt16>
+    /// Buffers currently out of the kernel's ring (for accounting and tests).
+    @usableFromInline var _inUse = 0
+    public var inUse: Int { _inUse }
+
+    init(backend: OpaquePointer, base: UnsafeMutablePointer<UInt8>, size: Int, count: Int) {
+        self.backend = backend
+        self.base = base
+        self.size = size
+        self.count = count
+        references = .allocate(capacity: count)
+        references.initialize(repeating: 0, count: count)
+    }
+
+    func deallocate() { references.deallocate() }
+
+    @inlinable public func pointer(_ bid: UInt16) -> UnsafeMutablePointer<UInt8> {
+        base + Int(bid) &* size
+    }
+
+    /// Takes ownership of a buffer the kernel just filled (one reference).
+    @inlinable public func adopt(_ bid: UInt16) {
+        references[Int(bid)] = 1
+        _inUse &+= 1
+    }
+
+    @inlinable public func retain(_ bid: UInt16) {
+        references[Int(bid)] &+= 1
+    }
+
+    @inlinable public func release(_ bid: UInt16) {
+        let left = references[Int(bid)] &- 1
+        references[Int(bid)] = left
+        if left == 0 {
+            _inUse &-= 1
+            rw_backend_buffer_recycle(backend, bid)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import RingwayHTTP
+import RingwayIO
+
+/// Where a client connection is in its request/response cycle.
+enum ClientPhase {
+    /// Between requests: waiting for (the rest of) a request head.
+    case awaitingHead
+    /// A request is being relayed: body upstream and/or response back.
+    case exchanging
+    /// Final bytes are being flushed; then write-shutdown and close.
+    case closing
+    /// Write side shut down; discarding input until EOF or the linger timer.
+    case lingering
+    /// close submitted; the slot frees when every operation has completed.
+    case closed
+}
+
+/// One accepted client connection. Slots are reused: `generation` tells a
+/// completion for the slot's previous owner from one for the current owner.
+final class ClientConnection {
+    let slot: Int32
+    var generation: UInt32 = 0
+    var fd: Int32 = -1
+    var phase = ClientPhase.closed
+
+    /// The peer's IP as text, for X-Forwarded-For (captured once per connection).
+    var peerIP: [UInt8] = []
+
+    // Operations in flight: the slot is free only when all are done.
+    var recvArmed = false
+    var recvWanted = false
+    var recvCancelPending = false
+    var closeSubmitted = false
+    var closeCompleted = false
+
+    var inbound = InboundQueue()
+    let sendQueue = SendQueue()
+
+    // Arenas: a request head that spans buffers, the head written upstream,
+    // a response head that spans buffers, the head (or error) written back.
+    var requestHeadIn = ByteArena()
+    var requestHeadOut = ByteArena()
+    var responseHeadIn = ByteArena()
+    var responseHeadOut = ByteArena()
+
+    var requestHeadEnd = HeadEndScanner()
+    var responseHeadEnd = HeadEndScanner()
+    var request = RequestHead()
+    var response = ResponseHead()
+
+    // The exchange in progress.
+    var upstream: Int32 = -1
+    var keepAlive = true
+    var requestIsHEAD = false
+    var requestBodyDone = true
+    var requestRemaining: Int64 = 0
+    var requestChunked = false
+    var requestChunks = ChunkedFraming(limits: HTTPLimits())
+    var responseStarted = false       // the response head went to the client
+    var responseHeadDone = false
+    var responseDone = false
+    var responseFraming = BodyFraming.none
+    var responseRemaining: Int64 = 0
+    var responseChunks = ChunkedFraming(limits: HTTPLimits())
+    var responseBodyBytes: Int64 = 0
+    var isEventStream = false
+
+    // Deadlines in monotonic ns; 0 = not armed. The wheel holds one entry per
+    // slot at the earliest of them and re-checks the rest when it fires.
+    var headerDeadline: UInt64 = 0
+    var keepAliveDeadline: UInt64 = 0
+    var firstByteDeadline: UInt64 = 0
+    var streamIdleDeadline: UInt64 = 0
+    var streamTotalDeadline: UInt64 = 0
+    var pingDeadline: UInt64 = 0
+    var lingerDeadline: UInt64 = 0
+
+    init(slot: Int32) {
+        self.slot = slot
+        request.headers.reserveCapacity(32)
+        response.headers.reserveCapacity(32)
+    }
+
+    var hasOperationsInFlight: Bool {
+        recvArmed || sendQueue.inFlight || (closeSubmitted && !closeCompleted)
+    }
+
+    var earliestDeadline: UInt64 {
+        earliest(earliest(earliest(headerDeadline, keepAliveDeadline), earliest(firstByteDeadline, streamIdleDeadline)),
+                 earliest(earliest(streamTotalDeadline, pingDeadline), lingerDeadline))
+    }
+
+    func resetExchange() {
+        upstream = -1
+        requestIsHEAD = false
+        requestBodyDone = true
+        requestRemaining = 0
+        requestChunked = false
+        responseStarted = false
+        responseHeadDone = false
+        responseDone = false
+        responseFraming = .none
+        responseRemaining = 0
+        responseBodyBytes = 0
+        isEventStream = false
+        firstByteDeadline = 0
+        streamIdleDeadline = 0
+        streamTotalDeadline = 0
+        pingDeadline = 0
+    }
+}
+
+/// The earlier of two deadlines where 0 means "not armed".
+@inline(__always) func earliest(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    a == 0 ? b : (b == 0 ? a : min(a, b))
+}

@@ -1,0 +1,39 @@
+import RingwayIO
+
+enum UpstreamPhase {
+    case connecting
+    /// In the worker's idle pool, receive armed to notice the server closing.
+    case idle
+    /// Serving the exchange of client `client`.
+    case busy
+    case closed
+}
+
+/// One connection to the upstream server, pooled per worker.
+final class UpstreamConnection {
+    let slot: Int32
+    var generation: UInt32 = 0
+    var fd: Int32 = -1
+    var phase = UpstreamPhase.closed
+    var client: Int32 = -1
+
+    var recvArmed = false
+    var recvWanted = false
+    var recvCancelPending = false
+    var closeSubmitted = false
+    var closeCompleted = false
+
+    let sendQueue = SendQueue()
+    /// False once anything makes the connection unfit for another request
+    /// (the server asked to close, sent stray bytes, or the exchange broke).
+    var reusable = true
+    var connectDeadline: UInt64 = 0
+    var idleDeadline: UInt64 = 0
+    var connectInFlight = false
+
+    init(slot: Int32) { self.slot = slot }
+
+    var hasOperationsInFlight: Bool {
+        recvArmed || sendQueue.inFlight || (closeSubmitted && !closeCompleted) || connectInFlight
+    }
+}

@@ -1,0 +1,231 @@
+import Glibc
+import RingwayHTTP
+import RingwayIO
+
+/// The request half of an exchange: head, upstream choice, body relay.
+extension Worker {
+    /// Advances a client as far as the bytes it has sent allow.
+    func driveClient(_ c: ClientConnection) {
+        switch c.phase {
+        case .awaitingHead:
+            // Pipelined requests are answered in order: the next head is
+            // looked at only once the previous response has fully left.
+            if !c.inbound.isEmpty && c.sendQueue.isIdle { parseRequestHead(c) }
+            updateClientPressure(c)
+        case .exchanging:
+            if !c.requestBodyDone { pumpRequestBody(c) }
+            updateClientPressure(c)
+        default:
+            c.inbound.discard(buffers: buffers)
+        }
+    }
+
+    private func parseRequestHead(_ c: ClientConnection) {
+        if c.headerDeadline == 0 {
+            c.keepAliveDeadline = 0
+            c.headerDeadline = now + settings.headerTimeoutMs * 1_000_000
+            scheduleClientTimer(c)
+        }
+        let limits = settings.limits
+        // Common case: the whole head sits in the first receive buffer and
+        // is parsed where the kernel put it.
+        if c.requestHeadIn.count == 0, let front = c.inbound.first {
+            let bytes = UnsafeRawBufferPointer(start: front.base, count: front.length)
+            switch RequestHeadParser.parse(bytes, limits: limits, into: &c.request) {
+            case .complete(let n): return startRequest(c, source: bytes, headLength: n)
+            case .failure(let e): return rejectRequest(c, e)
+            case .incomplete:
+                if c.inbound.entryCount == 1 {
+                    c.requestHeadEnd.reset()
+                    _ = c.requestHeadEnd.sawEnd(in: bytes)
+                    return
+                }
+            }
+        }
+        // The head spans buffers: gather a contiguous copy to parse. The
+        // inbound queue keeps the originals, so body bytes behind the head
+        // are still relayed from their receive buffers.
+        var skip = c.requestHeadIn.count
+        var sawEnd = false
+        let cap = limits.maxHeaderBytes + 1
+        for i in 0..<c.inbound.entryCount where c.requestHeadIn.count < cap {
+            let s = c.inbound.entry(i)
+            if skip >= s.length {
+                skip -= s.length
+                continue
+            }
+            let take = min(s.length - skip, cap - c.requestHeadIn.count)
+            let slice = UnsafeRawBufferPointer(start: s.base + skip, count: take)
+            if c.requestHeadIn.count == 0 { c.requestHeadEnd.reset() }
+            if c.requestHeadEnd.sawEnd(in: slice) { sawEnd = true }
+            c.requestHeadIn.append(slice, pool: &arenas)
+            skip = 0
+        }
+        guard sawEnd || c.requestHeadIn.count >= limits.maxHeaderBytes else { return }
+        let bytes = c.requestHeadIn.bytes
+        switch RequestHeadParser.parse(bytes, limits: limits, into: &c.request) {
+        case .complete(let n): startRequest(c, source: bytes, headLength: n)
+        case .failure(let e): rejectRequest(c, e)
+        case .incomplete: return
+        }
+    }
+
+    private func startRequest(_ c: ClientConnection, source: UnsafeRawBufferPointer, headLength: Int) {
+        if c.request.isCONNECT {
+            return respondError(c, status: 501, message: "CONNECT is not supported", code: "unsupported_method")
+        }
+        c.keepAlive = c.request.keepAlive && !draining
+        c.requestIsHEAD = c.request.isHEAD
+        switch c.request.framing {
+        case .none, .untilClose:
+            c.requestBodyDone = true
+        case .contentLength(let n):
+            c.requestRemaining = n
+            c.requestBodyDone = n == 0
+        case .chunked:
+            c.requestChunked = true
+            c.requestChunks = ChunkedFraming(limits: settings.limits)
+            c.requestBodyDone = false
+        }
+
+        let u: UpstreamConnection
+        switch acquireUpstream(for: c) {
+        case .success(let acquired): u = acquired
+        case .failure(let box):
+            switch box.failure {
+            case .poolFull:
+                return respondError(c, status: 503, message: "upstream connection pool is full",
+                                    code: "upstream_pool_full")
+            case .socket:
+                return respondError(c, status: 503, message: "out of sockets for upstream connections",
+                                    code: "upstream_unavailable")
+            }
+        }
+        c.upstream = u.slot
+
+        // The head written upstream: hop-by-hop fields out, forwarding fields in.
+        let written = withRequestID(c) { requestID in
+            c.peerIP.withUnsafeBytes { peer in
+                let context = ForwardingContext(clientAddress: peer, proto: .http, requestID: requestID)
+                c.requestHeadOut.count = 0
+                c.requestHeadOut.reserve(headLength + 512, pool: &arenas)
+                return RequestHeadWriter.write(c.request, source: source, context: context, into: c.requestHeadOut.spare)
+            }
+        }
+        guard let written else {
+            return respondError(c, status: 431, message: "request head too large to forward",
+                                code: "header_too_large")
+        }
+        c.requestHeadOut.count = written
+        u.sendQueue.append(Segment(base: UnsafeRawPointer(c.requestHeadOut.base!), length: written, bid: -1))
+        c.inbound.consume(headLength, buffers: buffers)
+        c.requestHeadIn.count = 0
+        c.phase = .exchanging
+        c.headerDeadline = 0
+        c.firstByteDeadline = now + settings.firstByteTimeoutMs * 1_000_000
+        scheduleClientTimer(c)
+
+        if c.request.expectsContinue && !c.requestBodyDone && c.inbound.isEmpty {
+            c.sendQueue.append(StaticBytes.continue100)
+            flushClient(c)
+        }
+        if !c.requestBodyDone { pumpRequestBody(c) }
+        flushUpstream(u)
+    }
+
+    /// Calls `body` with the request id to add: empty when the client sent
+    /// one (it is kept), else a fresh `<prefix><counter>`.
+    private func withRequestID<R>(_ c: ClientConnection, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if c.request.requestID != nil { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        requestCounter &+= 1
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out in
+            var n = 0
+            for b in requestIDPrefix {
+                out[n] = b
+                n += 1
+            }
+            var v = requestCounter
+            var digits = 0
+            repeat {
+                digits += 1
+                v >>= 4
+            } while v != 0
+            v = requestCounter
+            for i in stride(from: n + digits - 1, through: n, by: -1) {
+                out[i] = hexDigits[Int(v & 15)]
+                v >>= 4
+            }
+            n += digits
+            return body(UnsafeRawBufferPointer(start: out.baseAddress, count: n))
+        }
+    }
+
+    /// Moves request body bytes from the client's inbound queue to the
+    /// upstream's send queue — the same buffers, not copies.
+    func pumpRequestBody(_ c: ClientConnection) {
+        guard c.upstream >= 0 else { return }
+        let u = upstreams[Int(c.upstream)]
+        while !c.requestBodyDone, let s = c.inbound.first {
+            var take = s.length
+            if c.requestChunked {
+                switch c.requestChunks.feed(UnsafeRawBufferPointer(start: s.base, count: s.length)) {
+                case .needMore: break
+                case .done(let consumed):
+                    take = consumed
+                    c.requestBodyDone = true
+                case .failure(let e):
+                    return requestBodyFailed(c, e)
+                }
+            } else {
+                take = Int(min(Int64(s.length), c.requestRemaining))
+                c.requestRemaining -= Int64(take)
+                c.requestBodyDone = c.requestRemaining == 0
+            }
+            if s.bid >= 0 { buffers.retain(UInt16(s.bid)) }
+            u.sendQueue.append(Segment(base: s.base, length: take, bid: s.bid))
+            c.inbound.consume(take, buffers: buffers)
+        }
+        flushUpstream(u)
+    }
+
+    /// A malformed chunked body: the upstream has a partial request, so both
+    /// connections go. The client hears why if no response has started.
+    private func requestBodyFailed(_ c: ClientConnection, _ e: HTTPParseError) {
+        if c.responseStarted {
+            closeClient(c, graceful: false)
+        } else {
+            rejectRequest(c, e)
+        }
+    }
+
+    func rejectRequest(_ c: ClientConnection, _ e: HTTPParseError) {
+        detachUpstream(c)
+        c.responseHeadOut.count = 0
+        c.responseHeadOut.reserve(1024, pool: &arenas)
+        if let n = OpenAIErrorBody.writeResponse(for: e, close: true, into: c.responseHeadOut.spare) {
+            c.responseHeadOut.count = n
+            c.sendQueue.append(Segment(base: UnsafeRawPointer(c.responseHeadOut.base!), length: n, bid: -1))
+        }
+        beginClosing(c)
+    }
+
+    /// Answers with an OpenAI-style error and closes: used only before any
+    /// byte of a response has gone to the client.
+    func respondError(_ c: ClientConnection, status: Int, message: StaticString, code: StaticString) {
+        detachUpstream(c)
+        guard !c.responseStarted, c.phase == .awaitingHead || c.phase == .exchanging else {
+            return closeClient(c, graceful: false)
+        }
+        c.responseHeadOut.count = 0
+        c.responseHeadOut.reserve(1024, pool: &arenas)
+        if let n = OpenAIErrorBody.writeResponse(
+            status: status, message: message, type: OpenAIErrorBody.errorType(forStatus: status), code: code,
+            close: true, into: c.responseHeadOut.spare)
+        {
+            c.responseHeadOut.count = n
+            c.sendQueue.append(Segment(base: UnsafeRawPointer(c.responseHeadOut.base!), length: n, bid: -1))
+        }
+        c.responseStarted = true
+        beginClosing(c)
+    }
+}

@@ -1,0 +1,246 @@
+import CRingwayEngine
+import Glibc
+import RingwayHTTP
+import RingwayIO
+
+/// The response half of an exchange: head rewrite, body relay, stream ends.
+extension Worker {
+    func onUpstreamRecv(_ u: UpstreamConnection, _ res: Int32, flags: UInt32) {
+        let more = flags & RW_CQE_F_MORE != 0
+        if !more {
+            u.recvArmed = false
+            u.recvCancelPending = false
+        }
+        if res > 0 {
+            let bid = UInt16(truncatingIfNeeded: flags >> RW_CQE_BUFFER_SHIFT)
+            buffers.adopt(bid)
+            if u.phase == .busy && u.client >= 0 {
+                relayResponseBytes(clients[Int(u.client)], u, bid: bid, count: Int(res))
+            } else if u.phase == .idle {
+                // A pooled connection must be silent; bytes now mean it is
+                // out of step with the server.
+                closeUpstream(u)
+            }
+            buffers.release(bid)
+        } else if res == -ENOBUFS {
+            if u.recvWanted { starvedUpstreams.append(u.slot) }
+            return
+        } else if res != -ECANCELED {
+            onUpstreamGone(u, error: res)
+        }
+        if !more && u.recvWanted && (u.phase == .busy || u.phase == .idle) { armUpstreamRecv(u) }
+        if u.phase == .closed { releaseUpstreamSlotIfDone(u) }
+    }
+
+    private func relayResponseBytes(_ c: ClientConnection, _ u: UpstreamConnection, bid: UInt16, count: Int) {
+        var base = UnsafeRawPointer(buffers.pointer(bid))
+        var count = count
+        if c.streamIdleDeadline != 0 { c.streamIdleDeadline = now + settings.streamIdleTimeoutMs * 1_000_000 }
+        while !c.responseHeadDone {
+            c.firstByteDeadline = 0
+            let result: HeadParseResult
+            let source: UnsafeRawBufferPointer
+            let before = c.responseHeadIn.count
+            if before == 0 {
+                source = UnsafeRawBufferPointer(start: base, count: count)
+                result = ResponseHeadParser.parse(source, requestWasHEAD: c.requestIsHEAD, limits: settings.limits,
+                                                  into: &c.response)
+                if case .incomplete = result {
+                    c.responseHeadIn.append(source, pool: &arenas)
+                    return
+                }
+            } else {
+                let take = min(count, settings.limits.maxHeaderBytes + 1 - before)
+                c.responseHeadIn.append(UnsafeRawBufferPointer(start: base, count: take), pool: &arenas)
+                source = c.responseHeadIn.bytes
+                result = ResponseHeadParser.parse(source, requestWasHEAD: c.requestIsHEAD, limits: settings.limits,
+                                                  into: &c.response)
+            }
+            switch result {
+            case .incomplete: return
+            case .failure:
+                return respondError(c, status: 502, message: "upstream sent a malformed response head",
+                                    code: "bad_upstream_response")
+            case .complete(let headLength):
+                let bodyOffset = headLength - before
+                if c.response.isInformational {
+                    // 1xx interim responses are absorbed: Expect was answered
+                    // by us, and a switch of protocols is not relayed.
+                    if c.response.status == 101 {
+                        return respondError(c, status: 502, message: "upstream switched protocols",
+                                            code: "bad_upstream_response")
+                    }
+                    c.responseHeadIn.count = 0
+                    base += bodyOffset
+                    count -= bodyOffset
+                    if count == 0 { return }
+                    continue
+                }
+                guard sendResponseHead(c, u, source: source) else { return }
+                base += bodyOffset
+                count -= bodyOffset
+            }
+        }
+        guard !c.responseDone else { return }
+        var take = count
+        var done = false
+        switch c.responseFraming {
+        case .contentLength:
+            take = Int(min(Int64(count), c.responseRemaining))
+            c.responseRemaining -= Int64(take)
+            done = c.responseRemaining == 0
+        case .chunked:
+            switch c.responseChunks.feed(UnsafeRawBufferPointer(start: base, count: count)) {
+            case .needMore: break
+            case .done(let consumed):
+                take = consumed
+                done = true
+            case .failure:
+                return cutResponse(c, message: "upstream sent malformed chunked framing", code: "bad_upstream_response")
+            }
+        case .untilClose: break
+        case .none:
+            take = 0
+            done = true
+        }
+        if take < count { u.reusable = false }
+        if take > 0 {
+            buffers.retain(bid)
+            c.sendQueue.append(Segment(base: base, length: take, bid: Int32(bid)))
+            c.responseBodyBytes += Int64(take)
+            c.pingDeadline = 0
+        }
+        flushClient(c)
+        if done { finishResponse(c, u) } else { updateUpstreamPressure(u, c) }
+    }
+
+    /// Rewrites the upstream's head for the client and queues it. Returns
+    /// false when the exchange ended instead.
+    private func sendResponseHead(_ c: ClientConnection, _ u: UpstreamConnection, source: UnsafeRawBufferPointer) -> Bool {
+        let r = c.response
+        if !r.keepAlive { u.reusable = false }
+        let closeAfter = !c.keepAlive || r.framing == .untilClose || draining || !c.requestBodyDone && r.status >= 400
+        if closeAfter { c.keepAlive = false }
+        c.responseHeadOut.count = 0
+        c.responseHeadOut.reserve(source.count + 256, pool: &arenas)
+        guard let n = ResponseHeadWriter.write(
+            r, source: source, closeAfter: closeAfter,
+            extraHeaderLines: UnsafeRawBufferPointer(start: nil, count: 0), into: c.responseHeadOut.spare)
+        else {
+            respondError(c, status: 502, message: "upstream response head too large", code: "bad_upstream_response")
+            return false
+        }
+        c.responseHeadOut.count = n
+        c.responseHeadIn.count = 0
+        c.sendQueue.append(Segment(base: UnsafeRawPointer(c.responseHeadOut.base!), length: n, bid: -1))
+        c.responseHeadDone = true
+        c.responseStarted = true
+        c.responseFraming = r.framing
+        c.isEventStream = r.isEventStream
+        switch r.framing {
+        case .contentLength(let n): c.responseRemaining = n
+        case .chunked:
+            var unlimited = settings.limits
+            unlimited.maxBodyBytes = .max
+            c.responseChunks = ChunkedFraming(limits: unlimited)
+        default: break
+        }
+        // Streams get their own clocks once the head is in.
+        if settings.streamIdleTimeoutMs > 0 { c.streamIdleDeadline = now + settings.streamIdleTimeoutMs * 1_000_000 }
+        if settings.streamTotalTimeoutMs > 0 {
+            c.streamTotalDeadline = now + settings.streamTotalTimeoutMs * 1_000_000
+        }
+        if settings.ssePingMs > 0 && r.isEventStream && r.framing != .none {
+            c.pingDeadline = now + settings.ssePingMs * 1_000_000
+        }
+        scheduleClientTimer(c)
+        if r.framing == .none { flushClient(c) }
+        return true
+    }
+
+    /// The response is complete: the upstream connection goes back to the
+    /// pool if it is clean, and the client waits for its next request.
+    func finishResponse(_ c: ClientConnection, _ u: UpstreamConnection) {
+        c.responseDone = true
+        c.upstream = -1
+        u.client = -1
+        if u.reusable && c.requestBodyDone && u.sendQueue.isIdle && !draining {
+            releaseToPool(u)
+        } else {
+            closeUpstream(u)
+        }
+        if !c.requestBodyDone { c.keepAlive = false }
+        guard c.keepAlive && !draining else { return beginClosing(c) }
+        c.phase = .awaitingHead
+        c.resetExchange()
+        c.request.reset()
+        c.keepAliveDeadline = now + settings.keepAliveTimeoutMs * 1_000_000
+        scheduleClientTimer(c)
+        driveClient(c)
+    }
+
+    /// EOF or an error from the upstream.
+    func onUpstreamGone(_ u: UpstreamConnection, error: Int32) {
+        u.reusable = false
+        guard u.phase == .busy || u.phase == .connecting, u.client >= 0 else { return closeUpstream(u) }
+        let c = clients[Int(u.client)]
+        if !c.responseHeadDone {
+            respondError(c, status: 502,
+                         message: error == 0 ? "upstream closed the connection before responding"
+                             : "upstream reset the connection before responding",
+                         code: "upstream_disconnected")
+        } else if c.responseFraming == .untilClose {
+            finishResponse(c, u)
+        } else {
+            cutResponse(c, message: "upstream closed the connection mid-response", code: "upstream_disconnected")
+        }
+    }
+
+    /// A response that started cannot be answered with an error status any
+    /// more. The client must still learn it is incomplete: the connection is
+    /// closed without the framing's end, and an event stream first gets one
+    /// `data: {"error":…}` event, which OpenAI's SDKs raise as an error.
+    func cutResponse(_ c: ClientConnection, message: StaticString, code: StaticString) {
+        detachUpstream(c)
+        if c.isEventStream { appendStreamErrorEvent(c, message: message, code: code) }
+        c.keepAlive = false
+        beginClosing(c)
+    }
+
+    private func appendStreamErrorEvent(_ c: ClientConnection, message: StaticString, code: StaticString) {
+        let chunked: Bool
+        switch c.responseFraming {
+        case .chunked:
+            // Mid-chunk, our bytes would be read as the rest of that chunk.
+            guard c.responseChunks.isAtChunkBoundary else { return }
+            chunked = true
+        case .untilClose: chunked = false
+        default: return
+        }
+        // Written behind the response head in its arena, never reallocating:
+        // queued segments point into it.
+        let spare = c.responseHeadOut.spare
+        guard spare.count >= 512 else { return }
+        let eventStart = chunked ? 8 : 0
+        let event = UnsafeMutableRawBufferPointer(rebasing: spare[eventStart..<(spare.count - 2)])
+        guard let n = OpenAIErrorBody.writeStreamErrorEvent(
+            message: message, type: "server_error", code: code, into: event)
+        else { return }
+        var total = n
+        if chunked {
+            // "<6 hex digits>\r\n" in front, "\r\n" behind.
+            var v = n
+            for i in stride(from: 5, through: 0, by: -1) {
+                spare[i] = hexDigits[v & 15]
+                v >>= 4
+            }
+            spare[6] = 0x0D
+            spare[7] = 0x0A
+            spare[8 + n] = 0x0D
+            spare[9 + n] = 0x0A
+            total = n + 10
+        }
+        c.sendQueue.append(Segment(base: UnsafeRawPointer(spare.baseAddress!), length: total, bid: -1))
+        c.responseHeadOut.count += total
+    }
+}

@@ -1,0 +1,172 @@
+import CRingwayEngine
+import Glibc
+import RingwayIO
+
+/// The worker's keep-alive pool of upstream connections.
+extension Worker {
+    enum AcquireFailure {
+        case poolFull
+        case socket(Int32)
+    }
+
+    /// A warm idle connection if there is one, else a new one (connecting).
+    func acquireUpstream(for c: ClientConnection) -> Result<UpstreamConnection, AcquireFailureBox> {
+        while let slot = idleUpstreams.popLast() {
+            let u = upstreams[Int(slot)]
+            guard u.phase == .idle else { continue }
+            u.phase = .busy
+            u.client = c.slot
+            u.idleDeadline = 0
+            upstreamTimers.cancel(u.slot)
+            return .success(u)
+        }
+        guard openUpstreams < settings.poolMaxPerWorker else { return .failure(AcquireFailureBox(.poolFull)) }
+        let fd = rw_socket_for(upstreamAddress)
+        guard fd >= 0 else { return .failure(AcquireFailureBox(.socket(-fd))) }
+        let u = allocateUpstream()
+        u.fd = fd
+        u.phase = .connecting
+        u.client = c.slot
+        u.reusable = true
+        openUpstreams += 1
+        u.connectInFlight = true
+        backend.connect(fd: fd, upstreamAddress, ud(.upstreamConnect, u))
+        u.connectDeadline = now + settings.connectTimeoutMs * 1_000_000
+        scheduleUpstreamTimer(u)
+        return .success(u)
+    }
+
+    private func allocateUpstream() -> UpstreamConnection {
+        if let slot = freeUpstreams.popLast() { return upstreams[Int(slot)] }
+        let u = UpstreamConnection(slot: Int32(upstreams.count))
+        upstreams.append(u)
+        return u
+    }
+
+    func onUpstreamConnected(_ u: UpstreamConnection, _ res: Int32) {
+        u.connectInFlight = false
+        guard u.phase == .connecting else { return releaseUpstreamSlotIfDone(u) }
+        u.connectDeadline = 0
+        scheduleUpstreamTimer(u)
+        guard res == 0 else {
+            let client = u.client
+            closeUpstream(u)
+            if client >= 0 {
+                let c = clients[Int(client)]
+                c.upstream = -1
+                respondError(c, status: 502, message: connectFailureMessage(-res), code: "upstream_unavailable")
+            }
+            return
+        }
+        u.phase = .busy
+        u.recvWanted = true
+        armUpstreamRecv(u)
+        flushUpstream(u)
+    }
+
+    private func connectFailureMessage(_ errno: Int32) -> StaticString {
+        switch errno {
+        case ECONNREFUSED: return "upstream refused the connection"
+        case ENOENT: return "upstream unix socket does not exist"
+        case ETIMEDOUT: return "upstream connection timed out"
+        case ENETUNREACH, EHOSTUNREACH: return "upstream is unreachable"
+        default: return "could not connect to upstream"
+        }
+    }
+
+    func armUpstreamRecv(_ u: UpstreamConnection) {
+        guard !u.recvArmed else { return }
+        u.recvArmed = true
+        backend.recvMultishot(fd: u.fd, ud(.upstreamRecv, u))
+    }
+
+    func flushUpstream(_ u: UpstreamConnection) {
+        guard u.phase == .busy else { return }
+        u.sendQueue.flush(fd: u.fd, backend: backend, ud(.upstreamSend, u))
+    }
+
+    func onUpstreamSent(_ u: UpstreamConnection, _ res: Int32) {
+        guard res >= 0 else {
+            u.sendQueue.sendFailed()
+            u.sendQueue.discard(buffers: buffers)
+            if u.phase == .closed { releaseUpstreamSlotIfDone(u) } else { onUpstreamGone(u, error: res) }
+            return
+        }
+        u.sendQueue.complete(sent: Int(res), buffers: buffers)
+        if u.phase == .closed {
+            u.sendQueue.discard(buffers: buffers)
+            return releaseUpstreamSlotIfDone(u)
+        }
+        flushUpstream(u)
+        if u.client >= 0 { updateClientPressure(clients[Int(u.client)]) }
+    }
+
+    func releaseToPool(_ u: UpstreamConnection) {
+        u.phase = .idle
+        u.client = -1
+        idleUpstreams.append(u.slot)
+        u.idleDeadline = now + settings.upstreamIdleTimeoutMs * 1_000_000
+        scheduleUpstreamTimer(u)
+        // Stay armed while idle: the server closing its end shows up as EOF.
+        u.recvWanted = true
+        armUpstreamRecv(u)
+    }
+
+    func closeUpstream(_ u: UpstreamConnection) {
+        guard u.phase != .closed else { return }
+        if u.phase == .idle, let i = idleUpstreams.lastIndex(of: u.slot) { idleUpstreams.remove(at: i) }
+        if u.connectInFlight { backend.cancel(ud(.upstreamConnect, u), ud(.ignored, u)) }
+        u.phase = .closed
+        u.client = -1
+        openUpstreams -= 1
+        upstreamTimers.cancel(u.slot)
+        u.recvWanted = false
+        if u.recvArmed && !u.recvCancelPending {
+            u.recvCancelPending = true
+            backend.cancel(ud(.upstreamRecv, u), ud(.ignored, u))
+        }
+        if !u.sendQueue.inFlight { u.sendQueue.discard(buffers: buffers) }
+        u.closeSubmitted = true
+        backend.close(fd: u.fd, ud(.upstreamClose, u))
+    }
+
+    func onUpstreamClosed(_ u: UpstreamConnection) {
+        u.closeCompleted = true
+        releaseUpstreamSlotIfDone(u)
+    }
+
+    func releaseUpstreamSlotIfDone(_ u: UpstreamConnection) {
+        guard u.phase == .closed, !u.hasOperationsInFlight else { return }
+        u.generation &+= 1
+        u.fd = -1
+        u.closeSubmitted = false
+        u.closeCompleted = false
+        u.recvCancelPending = false
+        u.connectDeadline = 0
+        u.idleDeadline = 0
+        u.reusable = true
+        freeUpstreams.append(u.slot)
+    }
+
+    /// Reading from the upstream stops while the client is slower than it.
+    func updateUpstreamPressure(_ u: UpstreamConnection, _ c: ClientConnection) {
+        guard u.phase == .busy else { return }
+        let queued = c.sendQueue.queuedBytes
+        if queued >= settings.highWatermarkBytes {
+            u.recvWanted = false
+            if u.recvArmed && !u.recvCancelPending {
+                u.recvCancelPending = true
+                backend.cancel(ud(.upstreamRecv, u), ud(.ignored, u))
+            }
+        } else if !u.recvWanted && queued < settings.highWatermarkBytes / 4 {
+            u.recvWanted = true
+            armUpstreamRecv(u)
+        }
+    }
+}
+
+/// `Result` needs an `Error`; the failure carries which limit was hit.
+struct AcquireFailureBox: Error {
+    let failure: Worker.AcquireFailure
+    init(_ failure: Worker.AcquireFailure) { self.failure = failure }
+}

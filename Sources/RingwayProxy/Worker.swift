@@ -1,0 +1,198 @@
+import CRingwayEngine
+import Glibc
+import RingwayHTTP
+import RingwayIO
+
+/// One worker thread's whole proxy: its ring, listener, connections, upstream
+/// pool and timers. Nothing in here is shared with another thread except the
+/// read-only settings and the shutdown flag, so nothing here takes a lock.
+public final class Worker {
+    let id: Int
+    let settings: ProxySettings
+    let backend: CompletionBackend
+    let buffers: ProvidedBuffers
+    let shutdown: ShutdownSignal
+    /// Owned by the worker from `run()` on: it closes it when draining.
+    let listenFD: Int32
+    let upstreamAddress: UnsafeMutablePointer<rw_address>
+
+    var clients: [ClientConnection] = []
+    var freeClients: [Int32] = []
+    var openClients = 0
+    var upstreams: [UpstreamConnection] = []
+    var freeUpstreams: [Int32] = []
+    var idleUpstreams: [Int32] = []
+    var openUpstreams = 0
+    var arenas: ArenaPool
+
+    var clientTimers: TimerWheel
+    var upstreamTimers: TimerWheel
+    var expired: [Int32] = []
+    /// Connections whose multishot receive ended with ENOBUFS; re-armed once
+    /// buffers come back.
+    var starvedClients: [Int32] = []
+    var starvedUpstreams: [Int32] = []
+
+    var now: UInt64
+    var accepting = false
+    var acceptArmed = false
+    var draining = false
+    var drainDeadline: UInt64 = 0
+    var requestCounter: UInt64 = 0
+    let requestIDPrefix: [UInt8]
+
+    static let tickNanoseconds: UInt64 = 5_000_000
+    static let idleSleepNanoseconds: UInt64 = 100_000_000
+
+    /// Creates the worker's ring. Call on the thread that will run it.
+    public init(id: Int, settings: ProxySettings, listenFD: Int32, shutdown: ShutdownSignal) throws(BackendError) {
+        self.id = id
+        self.settings = settings
+        self.listenFD = listenFD
+        self.shutdown = shutdown
+        backend = try CompletionBackend(config: settings.backend)
+        buffers = backend.buffers
+        arenas = ArenaPool(blockSize: 8192, keepAtMost: 1024)
+        now = monotonicNanoseconds()
+        clientTimers = TimerWheel(tickNanoseconds: Self.tickNanoseconds, bucketCount: 1024, now: now)
+        upstreamTimers = TimerWheel(tickNanoseconds: Self.tickNanoseconds, bucketCount: 1024, now: now)
+        upstreamAddress = .allocate(capacity: 1)
+        upstreamAddress.initialize(to: rw_address())
+        switch settings.upstream {
+        case .tcp(let host, let port): _ = rw_address_ip(host, port, upstreamAddress)
+        case .unix(let path): _ = rw_address_unix(path, upstreamAddress)
+        }
+        // Request ids are unique per process start, worker and request.
+        var seed = UInt64(truncatingIfNeeded: monotonicNanoseconds()) ^ UInt64(getpid()) << 32
+        var prefix: [UInt8] = []
+        for _ in 0..<8 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            prefix.append(hexDigits[Int(seed >> 60)])
+        }
+        prefix.append(hexDigits[id & 15])
+        prefix.append(UInt8(ascii: "-"))
+        requestIDPrefix = prefix
+        clients.reserveCapacity(1024)
+        upstreams.reserveCapacity(settings.poolMaxPerWorker)
+        expired.reserveCapacity(256)
+    }
+
+    deinit { upstreamAddress.deallocate() }
+
+    public var setupDescription: String { backend.setupDescription }
+
+    /// Runs until shutdown has been requested and every exchange has finished
+    /// or the drain timeout has passed.
+    public func run() {
+        accepting = true
+        armAccept()
+        while true {
+            var n = pollBriefly()
+            if n == 0 {
+                let budget = min(clientTimers.sleepBudget(now: now, idle: Self.idleSleepNanoseconds),
+                                 upstreamTimers.sleepBudget(now: now, idle: Self.idleSleepNanoseconds))
+                n = backend.wait(timeoutNanoseconds: budget)
+            }
+            now = monotonicNanoseconds()
+            for i in 0..<n { dispatch(backend.batch[i]) }
+            sweepTimers()
+            rearmStarved()
+            if !draining && shutdown.isRequested { beginDrain() }
+            if draining && (openClients == 0 || now >= drainDeadline) { break }
+        }
+        abortEverything()
+    }
+
+    /// With `busyPollMicroseconds` set, the loop keeps asking the kernel for
+    /// completions for that long before it sleeps: a waking CPU (a VM's vCPU
+    /// above all) costs tens of microseconds per hop, which an idle spin
+    /// avoids at the price of CPU time while traffic is light.
+    @inline(__always) func pollBriefly() -> Int {
+        guard settings.busyPollMicroseconds > 0 else { return 0 }
+        let until = now + settings.busyPollMicroseconds * 1_000
+        var t = now
+        repeat {
+            let n = backend.wait(timeoutNanoseconds: 0)
+            if n > 0 { return n }
+            t = monotonicNanoseconds()
+        } while t < until
+        return 0
+    }
+
+    @inline(__always) func dispatch(_ c: Completion) {
+        let ud = UserData(raw: c.user_data)
+        guard let tag = OpTag(rawValue: ud.tag) else { return }
+        switch tag {
+        case .accept: onAccept(c.res, flags: c.flags)
+        case .clientRecv, .clientSend, .clientClose:
+            let client = clients[Int(ud.slot)]
+            guard client.generation == ud.generation else { return dropStale(c) }
+            switch tag {
+            case .clientRecv: onClientRecv(client, c.res, flags: c.flags)
+            case .clientSend: onClientSent(client, c.res)
+            default: onClientClosed(client)
+            }
+        case .upstreamConnect, .upstreamRecv, .upstreamSend, .upstreamClose:
+            let up = upstreams[Int(ud.slot)]
+            guard up.generation == ud.generation else { return dropStale(c) }
+            switch tag {
+            case .upstreamConnect: onUpstreamConnected(up, c.res)
+            case .upstreamRecv: onUpstreamRecv(up, c.res, flags: c.flags)
+            case .upstreamSend: onUpstreamSent(up, c.res)
+            default: onUpstreamClosed(up)
+            }
+        case .ignored: return
+        }
+    }
+
+    /// A completion for a slot's previous owner: only a buffer it carries
+    /// still matters, and it goes straight back to the kernel.
+    func dropStale(_ c: Completion) {
+        if c.flags & RW_CQE_F_BUFFER != 0 {
+            buffers.adopt(UInt16(c.flags >> RW_CQE_BUFFER_SHIFT))
+            buffers.release(UInt16(c.flags >> RW_CQE_BUFFER_SHIFT))
+        }
+    }
+
+    func ud(_ tag: OpTag, _ c: ClientConnection) -> UserData {
+        UserData(tag: tag.rawValue, slot: c.slot, generation: c.generation)
+    }
+
+    func ud(_ tag: OpTag, _ u: UpstreamConnection) -> UserData {
+        UserData(tag: tag.rawValue, slot: u.slot, generation: u.generation)
+    }
+
+    // MARK: draining
+
+    func beginDrain() {
+        draining = true
+        drainDeadline = now + settings.drainTimeoutMs * 1_000_000
+        stopAccepting()
+        for c in clients where c.phase == .awaitingHead && c.inbound.isEmpty {
+            closeClient(c, graceful: false)
+        }
+    }
+
+    /// Closing the listener (not just cancelling the accept) makes the
+    /// kernel refuse new connections at once instead of queueing them in a
+    /// backlog nobody will accept from again.
+    func stopAccepting() {
+        guard accepting else { return }
+        accepting = false
+        if acceptArmed {
+            backend.cancel(UserData(tag: OpTag.accept.rawValue, slot: 0, generation: 0),
+                           UserData(tag: OpTag.ignored.rawValue, slot: 0, generation: 0))
+        }
+        rw_close_now(listenFD)
+    }
+
+    /// Drain timeout reached: whatever is still open is cut.
+    func abortEverything() {
+        for c in clients where c.phase != .closed { closeClient(c, graceful: false) }
+        for u in upstreams where u.phase != .closed { closeUpstream(u) }
+        // One last submit so the closes reach the kernel before exit.
+        _ = backend.wait(timeoutNanoseconds: 1)
+    }
+}
+
+let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

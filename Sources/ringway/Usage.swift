@@ -1,0 +1,49 @@
+enum Usage {
+    static let text = """
+        ringway — a low-latency proxy for OpenAI-style LLM traffic
+
+        Usage:
+          ringway serve --upstream URL [options]   run the proxy
+          ringway --version                        print the version
+          ringway --help                           this text
+
+        Run 'ringway serve --help' for the serve options.
+        """
+
+    static let serveText = """
+        ringway serve --upstream URL [options]
+
+        Sidecar mode: every request goes to one upstream.
+          --upstream URL              http://HOST:PORT or unix:/path/to.sock (required)
+          --listen HOST:PORT          where clients connect (default 127.0.0.1:8080; port 0 picks one)
+          --workers N                 worker threads, one io_uring ring each (default: cores)
+
+        Engine:
+          --ring-entries N            submission queue depth per worker (default 4096)
+          --buffer-size BYTES         provided receive buffer size (default 16384)
+          --buffer-count N            receive buffers per worker, power of two (default 1024)
+          --busy-poll-us N            spin up to N µs for completions before sleeping (default 0: lower
+                                      latency on VMs at the cost of CPU while idle)
+
+        HTTP limits:
+          --max-header-bytes N        request head size (default 65536, over it: 431)
+          --max-headers N             header count (default 100, over it: 431)
+          --max-url-bytes N           request-target length (default 8192, over it: 414)
+          --max-body-bytes N          request body size (default 67108864, over it: 413)
+
+        Timeouts (milliseconds; 0 disables where noted):
+          --header-timeout-ms N       to receive a request head (default 10000, then 408)
+          --keepalive-timeout-ms N    idle client connection (default 75000)
+          --connect-timeout-ms N      upstream connect (default 3000, then 504)
+          --first-byte-timeout-ms N   request sent to first response byte (default 600000, then 504)
+          --upstream-idle-timeout-ms N  pooled upstream connection idle (default 30000)
+          --stream-idle-timeout-ms N  silence between response chunks (default 300000; 0 = off)
+          --stream-total-timeout-ms N whole response (default 0 = off)
+          --sse-ping-ms N             ': ping' comment while an event stream waits for its first token (default 0 = off)
+          --drain-timeout-ms N        on SIGTERM, time for in-flight requests (default 30000)
+
+        Pools:
+          --pool-max-per-worker N     upstream connections per worker (default 512; beyond: 503)
+          --max-connections-per-worker N  client connections per worker (default 65536)
+        """
+}

@@ -1,0 +1,3 @@
+enum RingwayVersion {
+    static let string = "0.1.0"
+}
