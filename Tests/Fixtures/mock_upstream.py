@@ -158,6 +158,10 @@ class Connection:
         lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}",
                  f"x-mock-conn: {self.id}", f"x-mock-seq: {self.seq}", "server: mock-upstream"]
         lines += [f"{k}: {v}" for k, v in headers]
+        # x-mock-header-bytes: pad the head so it spans several proxy buffers.
+        padding = getattr(self, "padding", 0)
+        for i in range(0, padding, 4000):
+            lines.append(f"x-mock-padding-{i // 4000}: " + "p" * min(4000, padding - i))
         if not keep_alive:
             lines.append("connection: close")
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
@@ -270,6 +274,7 @@ async def send_bytes(conn, req, keep_alive):
 async def handle_one(conn, req):
     """Serves one request; returns whether the connection stays open."""
     keep_alive = req.keep_alive()
+    conn.padding = int(req.header("x-mock-header-bytes", "0"))
     control = req.path.startswith("/__")
     if not control:
         requests_seen.append(req.line)

@@ -142,6 +142,24 @@ extension EndToEnd {
             #expect(try mock.requestsSeen() == ["GET /health"])
         }
 
+        /// Heads larger than one receive buffer, both ways: the request head is
+        /// gathered across buffers, and so is the upstream's response head.
+        @Test func headsSpanningSeveralReceiveBuffers() throws {
+            let bed = try Testbed(flags: ["--buffer-size", "1024"])
+            defer { bed.stop() }
+            let client = try bed.proxy.connect()
+            let bigHeaders = (0..<10).map { ("X-Big-\($0)", String(repeating: "b", count: 1500)) }
+            try client.send(HTTPRequest.get("/echo", headers: bigHeaders + [("x-mock-header-bytes", "20000")]))
+            let response = try client.readResponse()
+            #expect(response.status == 200, "\(bed.proxy.logs)")
+            #expect(response.head.value("x-mock-padding-4")?.count == 4000)
+            let seen = try Self.upstreamHeaders(response)
+            #expect(seen["x-big-9"] == [String(repeating: "b", count: 1500)])
+            // And the connection is still in step afterwards.
+            try client.send(HTTPRequest.get("/health"))
+            #expect(try client.readResponse().text == "ok")
+        }
+
         /// The echo's header list as lowercased name -> values (in order).
         static func upstreamHeaders(_ response: HTTPResponse) throws -> [String: [String]] {
             let pairs = try #require(try response.json()["headers"] as? [[String]])
