@@ -11,6 +11,7 @@ let package = Package(
     name: "Ringway",
     products: [
         .executable(name: "ringway", targets: ["ringway"]),
+        .executable(name: "ringway-bench", targets: ["ringway-bench"]),
     ],
     targets: [
         .target(
@@ -27,9 +28,12 @@ let package = Package(
             swiftSettings: hotPathSettings
         ),
         .executableTarget(name: "ringway", dependencies: ["RingwayProxy", "RingwayIO"]),
+        .target(name: "RingwayBenchCore", path: "Benchmarks/RingwayBenchCore"),
+        .executableTarget(name: "ringway-bench", dependencies: ["RingwayBenchCore"], path: "Benchmarks/RingwayBench"),
         .testTarget(name: "RingwayHTTPTests", dependencies: ["RingwayHTTP"]),
         .testTarget(name: "RingwayIOTests", dependencies: ["RingwayIO"]),
         .testTarget(name: "RingwayProxyTests", dependencies: ["RingwayProxy", "RingwayIO"]),
         .testTarget(name: "RingwayEndToEndTests", dependencies: []),
+        .testTarget(name: "RingwayBenchTests", dependencies: ["RingwayBenchCore"]),
     ]
 )

@@ -4,8 +4,9 @@
 /// the buffer is byte k of the word on every platform, and the first
 /// offending byte is found with a trailing-zero count.
 ///
-/// Measured on the 400-byte chat-completion head of the microbenchmark, the
-/// byte-at-a-time loops cost about 11 instructions per byte; these cost 2-3.
+/// Measured with callgrind on a 400-byte chat-completion head (12 fields): the
+/// byte-at-a-time loops cost about 11 instructions per byte, these 2-4, and the
+/// whole request parse went from about 6,350 to 5,300 instructions.
 @usableFromInline
 enum ByteScan {
     @inlinable static var ones: UInt64 { 0x0101_0101_0101_0101 }

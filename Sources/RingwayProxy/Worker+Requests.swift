@@ -103,10 +103,15 @@ extension Worker {
         }
         c.upstream = u.slot
 
+        // RFC 9112 §3.2.2: an absolute-form target names the authority, which
+        // replaces Host; the upstream is sent the origin-form path.
+        let authority = Self.splitAbsoluteForm(&c.request, source: source)
         // The head written upstream: hop-by-hop fields out, forwarding fields in.
         let written = withRequestID(c) { requestID in
             c.peerIP.withUnsafeBytes { peer in
-                let context = ForwardingContext(clientAddress: peer, proto: .http, requestID: requestID)
+                let context = ForwardingContext(
+                    clientAddress: peer, proto: .http, requestID: requestID,
+                    hostOverride: authority.map { $0.bytes(in: source) } ?? UnsafeRawBufferPointer(start: nil, count: 0))
                 c.requestHeadOut.count = 0
                 c.requestHeadOut.reserve(headLength + 512, pool: &arenas)
                 return RequestHeadWriter.write(c.request, source: source, context: context, into: c.requestHeadOut.spare)
@@ -131,6 +136,26 @@ extension Worker {
         }
         if !c.requestBodyDone { pumpRequestBody(c) }
         flushUpstream(u)
+    }
+
+    /// For `http://host:port/path?q`, narrows the target to `/path?q` and
+    /// returns the authority's range; nil for every other form (or when the
+    /// absolute URI has no path, which is forwarded as it is).
+    static func splitAbsoluteForm(_ head: inout RequestHead, source: UnsafeRawBufferPointer) -> ByteRange? {
+        let target = head.target
+        guard target.count > 0, source[Int(target.start)] != UInt8(ascii: "/") else { return nil }
+        var i = Int(target.start)
+        let end = Int(target.end)
+        // scheme "://"
+        while i + 2 < end && !(source[i] == UInt8(ascii: ":") && source[i + 1] == UInt8(ascii: "/")
+            && source[i + 2] == UInt8(ascii: "/")) { i += 1 }
+        guard i + 2 < end else { return nil }
+        let authorityStart = i + 3
+        var j = authorityStart
+        while j < end && source[j] != UInt8(ascii: "/") && source[j] != UInt8(ascii: "?") { j += 1 }
+        guard j < end, source[j] == UInt8(ascii: "/"), j > authorityStart else { return nil }
+        head.target = ByteRange(start: j, end: end)
+        return ByteRange(start: authorityStart, end: j)
     }
 
     /// Calls `body` with the request id to add: empty when the client sent

@@ -160,6 +160,20 @@ extension EndToEnd {
             #expect(try client.readResponse().text == "ok")
         }
 
+        /// RFC 9112 §3.2.2: an absolute-form target's authority replaces Host,
+        /// and the upstream gets the origin-form path.
+        @Test func absoluteFormTargetIsForwardedInOriginForm() throws {
+            let bed = try Testbed()
+            defer { bed.stop() }
+            let client = try bed.proxy.connect()
+            try client.send(Array("GET http://api.example:8000/echo?x=1 HTTP/1.1\r\nHost: ignored\r\n\r\n".utf8))
+            let response = try client.readResponse()
+            #expect(response.status == 200, "\(response.text)")
+            let echo = try response.json()
+            #expect(echo["path"] as? String == "/echo?x=1")
+            #expect(try Self.upstreamHeaders(response)["host"] == ["api.example:8000"])
+        }
+
         /// The echo's header list as lowercased name -> values (in order).
         static func upstreamHeaders(_ response: HTTPResponse) throws -> [String: [String]] {
             let pairs = try #require(try response.json()["headers"] as? [[String]])

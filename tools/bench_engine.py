@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+"""Engine benchmark: Ringway (sidecar mode, one worker) against nginx as a
+competent operator configures it, in the same run, same pinning, with the
+phases interleaved round by round so machine noise hits every system alike.
+
+  CPU 0: the proxy under test (Ringway or nginx, one worker each)
+  CPU 1: the load generator (ringway-bench load) and the upstream
+
+Upstreams: nginx answering a fixed chat completion from memory (the cheapest
+upstream there is, so the proxy's own cost dominates), reachable over TCP and
+over a Unix socket; and the Python mock for token streams (time to first
+token, where pacing matters and throughput does not).
+
+Figures per system and round:
+  - saturation (closed loop, 32 connections): req/s and the proxy's CPU time
+    per request (from /proc/<pid>/task/*/schedstat, nanosecond resolution);
+  - open loop at 1,000 and 5,000 req/s: latency percentiles, measured from
+    each request's intended send time;
+  - streams: time to first token through each proxy and direct.
+Medians over rounds are reported; "added" means proxied minus direct at the
+same percentile in the same round.
+
+usage: tools/bench_engine.py [--rounds 5] [--duration 5] [--json FILE]
+Needs: nginx (Debian), release builds of ringway and ringway-bench.
+"""
+import argparse
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RINGWAY = os.path.join(ROOT, ".build/release/ringway")
+BENCH = os.path.join(ROOT, ".build/release/ringway-bench")
+PEERS = os.path.join(ROOT, "tools/peers")
+MOCK = os.path.join(ROOT, "Tests/Fixtures/mock_upstream.py")
+PROXY_CPU = "0"
+LOAD_CPU = "1"
+CHAT = '{"model":"m","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}'
+STREAM = '{"model":"m","stream":true,"messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}'
+
+started = []
+
+
+def start(cmd, cpu, ready=None, ready_file=None):
+    proc = subprocess.Popen(["taskset", "-c", cpu] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    started.append(proc)
+    if ready:
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            line = proc.stdout.readline()
+            if ready in line:
+                return proc, line
+        sys.exit(f"{cmd[0]} did not start: {proc.stderr.read()}")
+    if ready_file:
+        deadline = time.time() + 10
+        while not os.path.exists(ready_file) and time.time() < deadline:
+            time.sleep(0.05)
+    return proc, ""
+
+
+def stop_all():
+    for proc in reversed(started):
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    for proc in started:
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def nginx_conf(template, workdir, name, **values):
+    with open(os.path.join(PEERS, template)) as f:
+        text = f.read().replace("@WORKDIR@", workdir)
+    for key, value in values.items():
+        text = text.replace(f"@{key}@", str(value))
+    path = os.path.join(workdir, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def nginx_worker(master_pid):
+    """nginx's worker is the master's only child (worker_processes 1)."""
+    for _ in range(50):
+        try:
+            with open(f"/proc/{master_pid}/task/{master_pid}/children") as f:
+                kids = f.read().split()
+            if kids:
+                return int(kids[0])
+        except OSError:
+            pass
+        time.sleep(0.05)
+    sys.exit("nginx worker not found")
+
+
+def cpu_ns(pid):
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/schedstat") as f:
+            total += int(f.read().split()[0])
+    return total
+
+
+def load(port, rate, duration, connections, body=CHAT, headers=()):
+    out = tempfile.NamedTemporaryFile(suffix=".json", delete=False)
+    out.close()
+    cmd = ["taskset", "-c", LOAD_CPU, BENCH, "load", "--target", f"127.0.0.1:{port}",
+           "--path", "/v1/chat/completions", "--body-json", body, "--rate", str(rate),
+           "--connections", str(connections), "--duration", str(duration), "--warmup", "1",
+           "--json", out.name]
+    for h in headers:
+        cmd += ["--header", h]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    with open(out.name) as f:
+        result = json.load(f)
+    os.unlink(out.name)
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--duration", type=float, default=5)
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    for binary in (RINGWAY, BENCH):
+        if not os.path.exists(binary):
+            sys.exit(f"missing {binary}: run swift build -c release first")
+
+    workdir = tempfile.mkdtemp(prefix="ringway-bench-")
+    try:
+        return run(args, workdir)
+    finally:
+        stop_all()
+
+
+def run(args, workdir):
+    uds = os.path.join(workdir, "upstream.sock")
+    upstream_conf = nginx_conf("nginx-upstream.conf.template", workdir, "upstream.conf", PORT=18100)
+    with open(upstream_conf) as f:
+        text = f.read()
+    # The same responder on a Unix socket, for the UDS sidecar case.
+    text = text.replace("reuseport backlog=4096;", f"reuseport backlog=4096;\n        listen unix:{uds};")
+    with open(upstream_conf, "w") as f:
+        f.write(text)
+    start(["nginx", "-c", upstream_conf, "-g", "daemon off;"], LOAD_CPU, ready_file=uds)
+    proxy_conf = nginx_conf("nginx-proxy.conf.template", workdir, "proxy.conf", PORT=18101, UPSTREAM_PORT=18100)
+    nginx_master, _ = start(["nginx", "-c", proxy_conf, "-g", "daemon off;"], PROXY_CPU,
+                            ready_file=os.path.join(workdir, "proxy.pid"))
+    time.sleep(0.3)
+    nginx_pid = nginx_worker(nginx_master.pid)
+    ringway, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18102", "--upstream", "http://127.0.0.1:18100",
+                        "--workers", "1"], PROXY_CPU, ready="listening")
+    ringway_uds, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18103", "--upstream", f"unix:{uds}",
+                            "--workers", "1"], PROXY_CPU, ready="listening")
+
+    # Streams: the Python mock paces tokens; both proxies sit in front of it.
+    mock, line = start([sys.executable, MOCK, "--port", "0"], LOAD_CPU, ready="listening")
+    mock_port = int(re.search(r":(\d+)", line).group(1))
+    stream_nginx_conf = nginx_conf("nginx-proxy.conf.template", workdir, "stream-proxy.conf", PORT=18104,
+                                   UPSTREAM_PORT=mock_port)
+    with open(stream_nginx_conf) as f:
+        text = f.read().replace("proxy.pid", "stream-proxy.pid").replace("proxy-error.log", "stream-proxy-error.log")
+    with open(stream_nginx_conf, "w") as f:
+        f.write(text)
+    start(["nginx", "-c", stream_nginx_conf, "-g", "daemon off;"], PROXY_CPU,
+          ready_file=os.path.join(workdir, "stream-proxy.pid"))
+    start([RINGWAY, "serve", "--listen", "127.0.0.1:18105", "--upstream", f"http://127.0.0.1:{mock_port}",
+           "--workers", "1"], PROXY_CPU, ready="listening")
+    time.sleep(0.3)
+
+    systems = {
+        "direct": (18100, None),
+        "nginx": (18101, nginx_pid),
+        "ringway": (18102, ringway.pid),
+        "ringway-uds": (18103, ringway_uds.pid),
+    }
+    stream_systems = {"direct": mock_port, "nginx": 18104, "ringway": 18105}
+    rounds = []
+    for r in range(args.rounds):
+        row = {}
+        for name, (port, pid) in systems.items():
+            before = cpu_ns(pid) if pid else 0
+            sat = load(port, 0, args.duration, 32)
+            used = cpu_ns(pid) - before if pid else 0
+            # Completed requests include the warm-up second; so does the CPU time.
+            total = sat["completed"] + round(sat["achieved_rps"] * sat["warmup_s"])
+            row[name] = {
+                "saturated_rps": sat["achieved_rps"],
+                "cpu_us_per_request": used / 1000 / total if pid else None,
+                "errors": sat["errors"]["total"],
+            }
+            for rate in (1000, 5000):
+                res = load(port, rate, args.duration, 64)
+                row[name][f"open{rate}"] = {k: res["latency_us"][k] for k in ("p50", "p90", "p99", "p99.9")}
+                row[name][f"open{rate}"]["errors"] = res["errors"]["total"]
+        for name, port in stream_systems.items():
+            res = load(port, 50, args.duration, 8, body=STREAM, headers=["x-mock-tokens: 8"])
+            row.setdefault(name, {})["ttft"] = {k: res["ttft_us"][k] for k in ("p50", "p99")}
+        rounds.append(row)
+        print(f"round {r + 1}/{args.rounds}: " + ", ".join(
+            f"{n} {row[n]['saturated_rps']:.0f} req/s" for n in systems), file=sys.stderr)
+
+    summary = summarize(rounds, list(systems))
+    report = {"machine": machine(), "rounds": rounds, "summary": summary,
+              "command": " ".join(sys.argv), "duration_s": args.duration}
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(report, f, indent=2)
+    print_summary(summary)
+    return 0
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def summarize(rounds, names):
+    s = {}
+    for name in names:
+        s[name] = {
+            "saturated_rps": med([r[name]["saturated_rps"] for r in rounds]),
+            "cpu_us_per_request": med([r[name]["cpu_us_per_request"] for r in rounds]),
+        }
+        for rate in (1000, 5000):
+            for q in ("p50", "p99"):
+                s[name][f"open{rate}_{q}"] = med([r[name][f"open{rate}"][q] for r in rounds])
+                if name != "direct":
+                    s[name][f"added{rate}_{q}"] = med(
+                        [r[name][f"open{rate}"][q] - r["direct"][f"open{rate}"][q] for r in rounds])
+    for name in ("direct", "nginx", "ringway"):
+        for q in ("p50", "p99"):
+            s[name][f"ttft_{q}"] = med([r[name]["ttft"][q] for r in rounds])
+            if name != "direct":
+                s[name][f"added_ttft_{q}"] = med([r[name]["ttft"][q] - r["direct"]["ttft"][q] for r in rounds])
+    rw, ng = s["ringway"], s["nginx"]
+    s["ratios"] = {
+        "cpu_per_request_ringway_over_nginx": rw["cpu_us_per_request"] / ng["cpu_us_per_request"],
+        "saturated_rps_ringway_over_nginx": rw["saturated_rps"] / ng["saturated_rps"],
+        "added_ttft_p50_ringway_over_nginx": rw["added_ttft_p50"] / ng["added_ttft_p50"]
+        if ng["added_ttft_p50"] else None,
+    }
+    return s
+
+
+def print_summary(s):
+    print("| system | sat. req/s | CPU µs/req | added p50 @1k | added p99 @1k | added p50 @5k | added p99 @5k "
+          "| added TTFT p50 | added TTFT p99 |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in ("direct", "nginx", "ringway", "ringway-uds"):
+        v = s[name]
+
+        def f(key, digits=1):
+            x = v.get(key)
+            return "–" if x is None else f"{x:.{digits}f}"
+        print(f"| {name} | {f('saturated_rps', 0)} | {f('cpu_us_per_request', 2)} | {f('added1000_p50')} | "
+              f"{f('added1000_p99')} | {f('added5000_p50')} | {f('added5000_p99')} | {f('added_ttft_p50')} | "
+              f"{f('added_ttft_p99')} |")
+    print()
+    for k, v in s["ratios"].items():
+        print(f"{k}: {v:.3f}" if v is not None else f"{k}: –")
+
+
+def machine():
+    def cmd(c):
+        try:
+            return subprocess.run(c, capture_output=True, text=True, shell=True).stdout.strip()
+        except OSError:
+            return ""
+    return {
+        "kernel": cmd("uname -r"),
+        "cpu": cmd("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"),
+        "cores": os.cpu_count(),
+        "nginx": cmd("nginx -v 2>&1"),
+        "ringway": cmd(f"{RINGWAY} --version"),
+        "swift": cmd("swift --version 2>&1 | head -1"),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
