@@ -15,8 +15,10 @@
 /// X-Forwarded-For and X-Forwarded-Proto (re-emitted as above).
 /// Kept: Content-Length and Transfer-Encoding (the body is relayed with its
 /// framing unchanged), Trailer (end-to-end, RFC 9110 §6.6.2), everything else.
-/// An HTTP/1.0 request goes out as HTTP/1.1; upstream persistence is Ringway's
-/// business, not the client's.
+/// An HTTP/1.0 request goes out as HTTP/1.0 too: an HTTP/1.0 client cannot
+/// read a chunked response (RFC 9112 §6.1), and an upstream answering an
+/// HTTP/1.0 request will not send one. The proxy does not reuse that upstream
+/// connection afterwards.
 public enum RequestHeadWriter {
     /// Returns the bytes written to `out`, or nil when the head does not fit.
     /// `source` is the buffer `head` was parsed from.
@@ -30,7 +32,7 @@ public enum RequestHeadWriter {
         w.append(head.method, of: src)
         w.append(byte: ASCII.space)
         w.append(head.target, of: src)
-        w.append(" HTTP/1.1\r\n")
+        w.append(head.isHTTP11 ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n")
 
         let replacesHost = context.hostOverride.count > 0
         if replacesHost {

@@ -13,7 +13,13 @@ extension Worker {
     func onAccept(_ res: Int32, flags: UInt32) {
         if flags & RW_CQE_F_MORE == 0 {
             acceptArmed = false
-            armAccept()
+            // Out of descriptors or memory: re-arming at once would spin on
+            // the same error; try again a little later instead.
+            if res == -EMFILE || res == -ENFILE || res == -ENOMEM || res == -ENOBUFS {
+                acceptRetryAt = now + 50_000_000
+            } else {
+                armAccept()
+            }
         }
         guard res >= 0 else { return }
         let fd = res
@@ -26,7 +32,7 @@ extension Worker {
         c.phase = .awaitingHead
         c.keepAlive = true
         c.resetExchange()
-        _ = rw_set_nodelay(fd)
+        // TCP_NODELAY is inherited from the listener (set in rw_listen_tcp).
         capturePeerIP(c)
         openClients += 1
         c.headerDeadline = now + settings.headerTimeoutMs * 1_000_000

@@ -102,6 +102,9 @@ extension Worker {
             }
         }
         c.upstream = u.slot
+        // An HTTP/1.0 request goes upstream as HTTP/1.0; the server may close
+        // after answering it, so the connection is not pooled again.
+        if !c.request.isHTTP11 { u.reusable = false }
 
         // RFC 9112 §3.2.2: an absolute-form target names the authority, which
         // replaces Host; the upstream is sent the origin-form path.

@@ -36,6 +36,7 @@ public final class Worker {
     var now: UInt64
     var accepting = false
     var acceptArmed = false
+    var acceptRetryAt: UInt64 = 0
     var draining = false
     var drainDeadline: UInt64 = 0
     var requestCounter: UInt64 = 0
@@ -97,6 +98,7 @@ public final class Worker {
             for i in 0..<n { dispatch(backend.batch[i]) }
             sweepTimers()
             rearmStarved()
+            if accepting && !acceptArmed && now >= acceptRetryAt { armAccept() }
             if !draining && shutdown.isRequested { beginDrain() }
             if draining && (openClients == 0 || now >= drainDeadline) { break }
         }

@@ -25,7 +25,9 @@ int rw_address_ip(const char *host, uint16_t port, rw_address *out);
 int rw_address_unix(const char *path, rw_address *out);
 
 /* A listening TCP socket with SO_REUSEPORT so every worker can own one on the
- * same port. Port 0 binds an ephemeral port; *bound_port reports it. */
+ * same port, and TCP_NODELAY, which accepted sockets inherit (saving a
+ * setsockopt per connection). Port 0 binds an ephemeral port; *bound_port
+ * reports it. */
 int rw_listen_tcp(const rw_address *address, int backlog, uint16_t *bound_port);
 
 /* A fresh stream socket of the address's family, TCP_NODELAY set for TCP. */
