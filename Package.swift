@@ -30,6 +30,11 @@ let package = Package(
         .executableTarget(name: "ringway", dependencies: ["RingwayProxy", "RingwayIO"]),
         .target(name: "RingwayBenchCore", path: "Benchmarks/RingwayBenchCore"),
         .executableTarget(name: "ringway-bench", dependencies: ["RingwayBenchCore"], path: "Benchmarks/RingwayBench"),
+        // A corpus replayer in a plain build; a libFuzzer target when built by tools/fuzz.sh.
+        .executableTarget(name: "ringway-fuzz-http", dependencies: ["RingwayHTTP"], path: "Tests/Fuzz/HTTPFuzz"),
+        .executableTarget(
+            name: "ringway-microbench", dependencies: ["RingwayHTTP", "RingwayIO"], path: "Benchmarks/Microbench",
+            swiftSettings: hotPathSettings),
         .testTarget(name: "RingwayHTTPTests", dependencies: ["RingwayHTTP"]),
         .testTarget(name: "RingwayIOTests", dependencies: ["RingwayIO"]),
         .testTarget(name: "RingwayProxyTests", dependencies: ["RingwayProxy", "RingwayIO"]),

@@ -27,8 +27,8 @@ public struct ForwardingContext {
     /// Empty: forward the client's Host as it is. Otherwise the upstream gets
     /// `Host: <hostOverride>` as its first field and the client's Host is
     /// dropped. Pass the upstream's authority here when the upstream needs it
-    /// (virtual-hosted APIs), and for an HTTP/1.0 request without Host, which
-    /// would otherwise be forwarded as an HTTP/1.1 request without Host.
+    /// (virtual-hosted APIs), and for the authority of an absolute-form
+    /// target (RFC 9112 §3.2.2).
     public var hostOverride: UnsafeRawBufferPointer
 
     @inlinable

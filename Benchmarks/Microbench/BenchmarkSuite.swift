@@ -1,0 +1,30 @@
+/// Every microbenchmark, in the order the table shows them.
+enum BenchmarkSuite {
+    static func make() -> [Benchmark] {
+        let requestParse = RequestHeadParseBenchmark(Fixtures.chatCompletionHead)
+        let responseParse = ResponseHeadParseBenchmark(Fixtures.sseResponseHead)
+        let requestWrite = RequestHeadWriteBenchmark(Fixtures.chatCompletionHead)
+        let responseWrite = ResponseHeadWriteBenchmark(Fixtures.sseResponseHead)
+        let sse = ChunkedStreamBenchmark(events: 4096)
+        let timers = TimerWheelBenchmark()
+        let worstCase = RequestHeadParseBenchmark(Fixtures.worstCaseHead)
+        return [
+            Benchmark(name: "request-head-parse", unit: "\(requestParse.input.count) B head, \(requestParse.head.headers.count) fields",
+                      bytesPerOperation: requestParse.input.count, run: requestParse.run),
+            Benchmark(name: "response-head-parse", unit: "\(responseParse.input.count) B SSE head",
+                      bytesPerOperation: responseParse.input.count, run: responseParse.run),
+            Benchmark(name: "request-head-write", unit: "\(requestWrite.writtenBytes) B upstream head",
+                      bytesPerOperation: requestWrite.writtenBytes, run: requestWrite.run),
+            Benchmark(name: "response-head-write", unit: "\(responseWrite.writtenBytes) B client head",
+                      bytesPerOperation: responseWrite.writtenBytes, run: responseWrite.run),
+            Benchmark(name: "chunked-sse-stream", unit: "\(sse.stream.count) B, \(sse.events + 1) chunks, 16 KiB slices",
+                      bytesPerOperation: sse.stream.count, run: sse.run),
+            Benchmark(name: "timer-schedule-cancel", unit: "schedule + cancel, 16k timers on wheel",
+                      bytesPerOperation: 0, run: timers.scheduleCancel),
+            Benchmark(name: "timer-reschedule", unit: "move a scheduled timer",
+                      bytesPerOperation: 0, run: timers.reschedule),
+            Benchmark(name: "request-head-parse-64k", unit: "\(worstCase.input.count) B head, \(worstCase.head.headers.count) fields",
+                      bytesPerOperation: worstCase.input.count, run: worstCase.run),
+        ]
+    }
+}
