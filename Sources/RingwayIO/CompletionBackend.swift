@@ -48,7 +48,6 @@ public final class CompletionBackend {
 
     deinit {
         batch.deallocate()
-        buffers.deallocate()
         rw_backend_destroy(raw)
     }
 

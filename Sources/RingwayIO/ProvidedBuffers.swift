@@ -7,7 +7,10 @@ import CRingwayEngine
 /// copying. It goes back to the kernel's ring only when the last reference is
 /// dropped — after the last send that points into it has completed.
 public final class ProvidedBuffers {
-    @usableFromInline let backend: OpaquePointer
+    /// nil for a test pool: buffers "returned to the kernel" are recorded in
+    /// `recycled` instead.
+    @usableFromInline let backend: OpaquePointer?
+    public private(set) var recycled: [UInt16] = []
     public let base: UnsafeMutablePointer<UInt8>
     public let size: Int
     public let count: Int
@@ -16,7 +19,13 @@ public final class ProvidedBuffers {
     @usableFromInline var _inUse = 0
     public var inUse: Int { _inUse }
 
-    init(backend: OpaquePointer, base: UnsafeMutablePointer<UInt8>, size: Int, count: Int) {
+    /// A pool with no kernel behind it, for state-machine tests.
+    public static func forTesting(size: Int, count: Int) -> ProvidedBuffers {
+        let base = UnsafeMutablePointer<UInt8>.allocate(capacity: size * count)
+        return ProvidedBuffers(backend: nil, base: base, size: size, count: count)
+    }
+
+    init(backend: OpaquePointer?, base: UnsafeMutablePointer<UInt8>, size: Int, count: Int) {
         self.backend = backend
         self.base = base
         self.size = size
@@ -25,7 +34,14 @@ public final class ProvidedBuffers {
         references.initialize(repeating: 0, count: count)
     }
 
-    func deallocate() { references.deallocate() }
+    /// The buffer memory itself belongs to the C backend unless this is a
+    /// test pool.
+    deinit {
+        references.deallocate()
+        if backend == nil { base.deallocate() }
+    }
+
+    @usableFromInline func recordRecycled(_ bid: UInt16) { recycled.append(bid) }
 
     @inlinable public func pointer(_ bid: UInt16) -> UnsafeMutablePointer<UInt8> {
         base + Int(bid) &* size
@@ -46,7 +62,7 @@ public final class ProvidedBuffers {
         references[Int(bid)] = left
         if left == 0 {
             _inUse &-= 1
-            rw_backend_buffer_recycle(backend, bid)
+            if let backend { rw_backend_buffer_recycle(backend, bid) } else { recordRecycled(bid) }
         }
     }
 }

@@ -53,7 +53,7 @@ final class SendQueue {
     }
 
     /// Starts a send when none is in flight and bytes are waiting.
-    func flush(fd: Int32, backend: CompletionBackend, _ ud: UserData) {
+    func flush<Backend: CompletionSubmitting>(fd: Int32, backend: Backend, _ ud: UserData) {
         guard !inFlight, count > 0 else { return }
         inFlight = true
         if count == 1 {

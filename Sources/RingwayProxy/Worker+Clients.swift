@@ -24,7 +24,7 @@ extension Worker {
         guard res >= 0 else { return }
         let fd = res
         guard accepting, openClients < settings.maxClientConnectionsPerWorker else {
-            rw_close_now(fd)
+            backend.closeNow(fd: fd)
             return
         }
         let c = allocateClient()
@@ -44,7 +44,7 @@ extension Worker {
     private func capturePeerIP(_ c: ClientConnection) {
         c.peerIP.removeAll(keepingCapacity: true)
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { text in
-            let n = rw_peer_ip_text(c.fd, text.baseAddress, 64)
+            let n = backend.peerIPText(fd: c.fd, into: text)
             guard n > 0 else { return }
             for i in 0..<Int(n) { c.peerIP.append(UInt8(bitPattern: text[i])) }
         }

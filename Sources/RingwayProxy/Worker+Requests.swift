@@ -91,8 +91,8 @@ extension Worker {
         let u: UpstreamConnection
         switch acquireUpstream(for: c) {
         case .success(let acquired): u = acquired
-        case .failure(let box):
-            switch box.failure {
+        case .failure(let failure):
+            switch failure {
             case .poolFull:
                 return respondError(c, status: 503, message: "upstream connection pool is full",
                                     code: "upstream_pool_full")

@@ -4,13 +4,8 @@ import RingwayIO
 
 /// The worker's keep-alive pool of upstream connections.
 extension Worker {
-    enum AcquireFailure {
-        case poolFull
-        case socket(Int32)
-    }
-
     /// A warm idle connection if there is one, else a new one (connecting).
-    func acquireUpstream(for c: ClientConnection) -> Result<UpstreamConnection, AcquireFailureBox> {
+    func acquireUpstream(for c: ClientConnection) -> Result<UpstreamConnection, UpstreamAcquireFailure> {
         while let slot = idleUpstreams.popLast() {
             let u = upstreams[Int(slot)]
             guard u.phase == .idle else { continue }
@@ -20,9 +15,9 @@ extension Worker {
             upstreamTimers.cancel(u.slot)
             return .success(u)
         }
-        guard openUpstreams < settings.poolMaxPerWorker else { return .failure(AcquireFailureBox(.poolFull)) }
-        let fd = rw_socket_for(upstreamAddress)
-        guard fd >= 0 else { return .failure(AcquireFailureBox(.socket(-fd))) }
+        guard openUpstreams < settings.poolMaxPerWorker else { return .failure(.poolFull) }
+        let fd = backend.openSocket(for: upstreamAddress)
+        guard fd >= 0 else { return .failure(.socket(-fd)) }
         let u = allocateUpstream()
         u.fd = fd
         u.phase = .connecting
@@ -165,8 +160,10 @@ extension Worker {
     }
 }
 
-/// `Result` needs an `Error`; the failure carries which limit was hit.
-struct AcquireFailureBox: Error {
-    let failure: Worker.AcquireFailure
-    init(_ failure: Worker.AcquireFailure) { self.failure = failure }
+/// Why no upstream connection could be had for a request.
+enum UpstreamAcquireFailure: Error {
+    /// `--pool-max-per-worker` connections are open and none is idle.
+    case poolFull
+    /// socket() failed with this errno (out of descriptors, usually).
+    case socket(Int32)
 }

@@ -6,10 +6,10 @@ import RingwayIO
 /// One worker thread's whole proxy: its ring, listener, connections, upstream
 /// pool and timers. Nothing in here is shared with another thread except the
 /// read-only settings and the shutdown flag, so nothing here takes a lock.
-public final class Worker {
+public final class Worker<Backend: CompletionSubmitting> {
     let id: Int
     let settings: ProxySettings
-    let backend: CompletionBackend
+    let backend: Backend
     let buffers: ProvidedBuffers
     let shutdown: ShutdownSignal
     /// Owned by the worker from `run()` on: it closes it when draining.
@@ -42,21 +42,19 @@ public final class Worker {
     var requestCounter: UInt64 = 0
     let requestIDPrefix: [UInt8]
 
-    static let tickNanoseconds: UInt64 = 5_000_000
-    static let idleSleepNanoseconds: UInt64 = 100_000_000
-
-    /// Creates the worker's ring. Call on the thread that will run it.
-    public init(id: Int, settings: ProxySettings, listenFD: Int32, shutdown: ShutdownSignal) throws(BackendError) {
+    /// Takes over `backend`, which must have been created on the thread that
+    /// will call `run()` (the ring is SINGLE_ISSUER).
+    public init(id: Int, settings: ProxySettings, listenFD: Int32, shutdown: ShutdownSignal, backend: Backend) {
         self.id = id
         self.settings = settings
         self.listenFD = listenFD
         self.shutdown = shutdown
-        backend = try CompletionBackend(config: settings.backend)
+        self.backend = backend
         buffers = backend.buffers
         arenas = ArenaPool(blockSize: 8192, keepAtMost: 1024)
         now = monotonicNanoseconds()
-        clientTimers = TimerWheel(tickNanoseconds: Self.tickNanoseconds, bucketCount: 1024, now: now)
-        upstreamTimers = TimerWheel(tickNanoseconds: Self.tickNanoseconds, bucketCount: 1024, now: now)
+        clientTimers = TimerWheel(tickNanoseconds: WorkerTiming.tickNanoseconds, bucketCount: 1024, now: now)
+        upstreamTimers = TimerWheel(tickNanoseconds: WorkerTiming.tickNanoseconds, bucketCount: 1024, now: now)
         upstreamAddress = .allocate(capacity: 1)
         upstreamAddress.initialize(to: rw_address())
         switch settings.upstream {
@@ -90,8 +88,8 @@ public final class Worker {
         while true {
             var n = pollBriefly()
             if n == 0 {
-                let budget = min(clientTimers.sleepBudget(now: now, idle: Self.idleSleepNanoseconds),
-                                 upstreamTimers.sleepBudget(now: now, idle: Self.idleSleepNanoseconds))
+                let budget = min(clientTimers.sleepBudget(now: now, idle: WorkerTiming.idleSleepNanoseconds),
+                                 upstreamTimers.sleepBudget(now: now, idle: WorkerTiming.idleSleepNanoseconds))
                 n = backend.wait(timeoutNanoseconds: budget)
             }
             now = monotonicNanoseconds()
@@ -185,7 +183,7 @@ public final class Worker {
             backend.cancel(UserData(tag: OpTag.accept.rawValue, slot: 0, generation: 0),
                            UserData(tag: OpTag.ignored.rawValue, slot: 0, generation: 0))
         }
-        rw_close_now(listenFD)
+        backend.closeNow(fd: listenFD)
     }
 
     /// Drain timeout reached: whatever is still open is cut.
@@ -198,3 +196,9 @@ public final class Worker {
 }
 
 let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+/// The worker's clock settings (statics cannot live in the generic class).
+enum WorkerTiming {
+    static let tickNanoseconds: UInt64 = 5_000_000
+    static let idleSleepNanoseconds: UInt64 = 100_000_000
+}

@@ -40,9 +40,10 @@ enum Server {
             finished.enter()
             let thread = Thread {
                 defer { finished.leave() }
-                let worker: Worker
+                let worker: UringWorker
                 do {
-                    worker = try Worker(id: index, settings: settings, listenFD: fd, shutdown: shutdown)
+                    // The ring is created here, on the thread that will drive it.
+                    worker = try UringWorker(id: index, settings: settings, listenFD: fd, shutdown: shutdown)
                 } catch {
                     startErrors.withLock { $0.append("\(error)") }
                     started.signal()
