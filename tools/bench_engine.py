@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -85,6 +86,13 @@ def nginx_conf(template, workdir, name, **values):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+def render_haproxy(workdir, name, port, upstream_port):
+    """tools/peers/haproxy.cfg.template: one thread, keep-alive both ways, no
+    request buffering, http-no-delay so SSE events are not held by MSG_MORE."""
+    return nginx_conf("haproxy.cfg.template", workdir, name, MAXCONN=8000, LISTEN=f"127.0.0.1:{port}",
+                      UPSTREAM=f"127.0.0.1:{upstream_port}")
 
 
 def nginx_worker(master_pid):
@@ -157,6 +165,10 @@ def run(args, workdir):
                             ready_file=os.path.join(workdir, "proxy.pid"))
     time.sleep(0.3)
     nginx_pid = nginx_worker(nginx_master.pid)
+    haproxy = None
+    if shutil.which("haproxy"):
+        haproxy_conf = render_haproxy(workdir, "haproxy.cfg", 18106, 18100)
+        haproxy, _ = start(["haproxy", "-f", haproxy_conf, "-db"], PROXY_CPU)
     ringway, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18102", "--upstream", "http://127.0.0.1:18100",
                         "--workers", "1"], PROXY_CPU, ready="listening")
     ringway_uds, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18103", "--upstream", f"unix:{uds}",
@@ -175,7 +187,9 @@ def run(args, workdir):
           ready_file=os.path.join(workdir, "stream-proxy.pid"))
     start([RINGWAY, "serve", "--listen", "127.0.0.1:18105", "--upstream", f"http://127.0.0.1:{mock_port}",
            "--workers", "1"], PROXY_CPU, ready="listening")
-    time.sleep(0.3)
+    if haproxy:
+        start(["haproxy", "-f", render_haproxy(workdir, "stream-haproxy.cfg", 18107, mock_port), "-db"], PROXY_CPU)
+    time.sleep(0.5)
 
     systems = {
         "direct": (18100, None),
@@ -184,6 +198,9 @@ def run(args, workdir):
         "ringway-uds": (18103, ringway_uds.pid),
     }
     stream_systems = {"direct": mock_port, "nginx": 18104, "ringway": 18105}
+    if haproxy:
+        systems["haproxy"] = (18106, haproxy.pid)
+        stream_systems["haproxy"] = 18107
     rounds = []
     for r in range(args.rounds):
         row = {}
@@ -209,7 +226,7 @@ def run(args, workdir):
         print(f"round {r + 1}/{args.rounds}: " + ", ".join(
             f"{n} {row[n]['saturated_rps']:.0f} req/s" for n in systems), file=sys.stderr)
 
-    summary = summarize(rounds, list(systems))
+    summary = summarize(rounds, list(systems), list(stream_systems))
     report = {"machine": machine(), "rounds": rounds, "summary": summary,
               "command": " ".join(sys.argv), "duration_s": args.duration}
     if args.json:
@@ -224,7 +241,7 @@ def med(values):
     return statistics.median(values) if values else None
 
 
-def summarize(rounds, names):
+def summarize(rounds, names, stream_names):
     s = {}
     for name in names:
         s[name] = {
@@ -237,7 +254,7 @@ def summarize(rounds, names):
                 if name != "direct":
                     s[name][f"added{rate}_{q}"] = med(
                         [r[name][f"open{rate}"][q] - r["direct"][f"open{rate}"][q] for r in rounds])
-    for name in ("direct", "nginx", "ringway"):
+    for name in stream_names:
         for q in ("p50", "p99"):
             s[name][f"ttft_{q}"] = med([r[name]["ttft"][q] for r in rounds])
             if name != "direct":
@@ -249,6 +266,10 @@ def summarize(rounds, names):
         "added_ttft_p50_ringway_over_nginx": rw["added_ttft_p50"] / ng["added_ttft_p50"]
         if ng["added_ttft_p50"] else None,
     }
+    if "haproxy" in s:
+        hp = s["haproxy"]
+        s["ratios"]["cpu_per_request_ringway_over_haproxy"] = rw["cpu_us_per_request"] / hp["cpu_us_per_request"]
+        s["ratios"]["saturated_rps_ringway_over_haproxy"] = rw["saturated_rps"] / hp["saturated_rps"]
     return s
 
 
@@ -256,7 +277,7 @@ def print_summary(s):
     print("| system | sat. req/s | CPU µs/req | added p50 @1k | added p99 @1k | added p50 @5k | added p99 @5k "
           "| added TTFT p50 | added TTFT p99 |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for name in ("direct", "nginx", "ringway", "ringway-uds"):
+    for name in [n for n in s if n != "ratios"]:
         v = s[name]
 
         def f(key, digits=1):
