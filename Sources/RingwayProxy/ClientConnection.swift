@@ -27,9 +27,7 @@ final class ClientConnection {
     var peerIP: [UInt8] = []
 
     // Operations in flight: the slot is free only when all are done.
-    var recvArmed = false
-    var recvWanted = false
-    var recvCancelPending = false
+    var recv = MultishotReceive()
     var closeSubmitted = false
     var closeCompleted = false
 
@@ -82,7 +80,7 @@ final class ClientConnection {
     }
 
     var hasOperationsInFlight: Bool {
-        recvArmed || sendQueue.inFlight || (closeSubmitted && !closeCompleted)
+        recv.armed || sendQueue.inFlight || (closeSubmitted && !closeCompleted)
     }
 
     var earliestDeadline: UInt64 {

@@ -17,9 +17,7 @@ final class UpstreamConnection {
     var phase = UpstreamPhase.closed
     var client: Int32 = -1
 
-    var recvArmed = false
-    var recvWanted = false
-    var recvCancelPending = false
+    var recv = MultishotReceive()
     var closeSubmitted = false
     var closeCompleted = false
 
@@ -34,6 +32,6 @@ final class UpstreamConnection {
     init(slot: Int32) { self.slot = slot }
 
     var hasOperationsInFlight: Bool {
-        recvArmed || sendQueue.inFlight || (closeSubmitted && !closeCompleted) || connectInFlight
+        recv.armed || sendQueue.inFlight || (closeSubmitted && !closeCompleted) || connectInFlight
     }
 }

@@ -37,8 +37,7 @@ extension Worker {
         openClients += 1
         c.headerDeadline = now + settings.headerTimeoutMs * 1_000_000
         scheduleClientTimer(c)
-        c.recvWanted = true
-        armClientRecv(c)
+        resumeClientRecv(c)
     }
 
     private func capturePeerIP(_ c: ClientConnection) {
@@ -59,33 +58,16 @@ extension Worker {
         return c
     }
 
-    func armClientRecv(_ c: ClientConnection) {
-        guard !c.recvArmed else { return }
-        c.recvArmed = true
-        backend.recvMultishot(fd: c.fd, ud(.clientRecv, c))
-    }
-
     func pauseClientRecv(_ c: ClientConnection) {
-        c.recvWanted = false
-        if c.recvArmed && !c.recvCancelPending {
-            c.recvCancelPending = true
-            backend.cancel(ud(.clientRecv, c), ud(.ignored, c))
-        }
+        c.recv.pause(ud(.clientRecv, c), cancelledBy: ud(.ignored, c), on: backend)
     }
 
-    /// A receive that is still being cancelled re-arms when its final
-    /// completion arrives, because `recvWanted` is set again.
     func resumeClientRecv(_ c: ClientConnection) {
-        c.recvWanted = true
-        if !c.recvArmed { armClientRecv(c) }
+        c.recv.resume(fd: c.fd, ud(.clientRecv, c), on: backend)
     }
 
     func onClientRecv(_ c: ClientConnection, _ res: Int32, flags: UInt32) {
-        let more = flags & RW_CQE_F_MORE != 0
-        if !more {
-            c.recvArmed = false
-            c.recvCancelPending = false
-        }
+        c.recv.complete(flags: flags)
         if res > 0 {
             let bid = UInt16(truncatingIfNeeded: flags >> RW_CQE_BUFFER_SHIFT)
             buffers.adopt(bid)
@@ -98,12 +80,12 @@ extension Worker {
                 buffers.release(bid)
             }
         } else if res == -ENOBUFS {
-            if c.recvWanted { starvedClients.append(c.slot) }
+            if c.recv.wanted { starvedClients.append(c.slot) }
             return
         } else if res != -ECANCELED {
             return onClientGone(c)
         }
-        if !more && c.recvWanted && c.phase != .closed { armClientRecv(c) }
+        if c.phase != .closed { c.recv.rearmIfWanted(fd: c.fd, ud(.clientRecv, c), on: backend) }
         if c.phase == .closed { releaseClientSlotIfDone(c) }
     }
 
@@ -186,11 +168,7 @@ extension Worker {
         c.phase = .closed
         openClients -= 1
         clientTimers.cancel(c.slot)
-        c.recvWanted = false
-        if c.recvArmed && !c.recvCancelPending {
-            c.recvCancelPending = true
-            backend.cancel(ud(.clientRecv, c), ud(.ignored, c))
-        }
+        pauseClientRecv(c)
         c.inbound.discard(buffers: buffers)
         if !c.sendQueue.inFlight { c.sendQueue.discard(buffers: buffers) }
         c.closeSubmitted = true
@@ -220,7 +198,7 @@ extension Worker {
         c.fd = -1
         c.closeSubmitted = false
         c.closeCompleted = false
-        c.recvCancelPending = false
+        c.recv.reset()
         c.lingerDeadline = 0
         c.headerDeadline = 0
         c.keepAliveDeadline = 0
@@ -244,7 +222,7 @@ extension Worker {
         if c.upstream >= 0 { held += upstreams[Int(c.upstream)].sendQueue.queuedBytes }
         if held >= settings.highWatermarkBytes {
             pauseClientRecv(c)
-        } else if !c.recvWanted && held < settings.highWatermarkBytes / 4 {
+        } else if !c.recv.wanted && held < settings.highWatermarkBytes / 4 {
             resumeClientRecv(c)
         }
     }
@@ -256,12 +234,12 @@ extension Worker {
         guard buffers.inUse < buffers.count - buffers.count / 8 else { return }
         for slot in starvedClients {
             let c = clients[Int(slot)]
-            if c.recvWanted && c.phase != .closed { armClientRecv(c) }
+            if c.phase != .closed { c.recv.rearmIfWanted(fd: c.fd, ud(.clientRecv, c), on: backend) }
         }
         starvedClients.removeAll(keepingCapacity: true)
         for slot in starvedUpstreams {
             let u = upstreams[Int(slot)]
-            if u.recvWanted && u.phase != .closed { armUpstreamRecv(u) }
+            if u.phase != .closed { u.recv.rearmIfWanted(fd: u.fd, ud(.upstreamRecv, u), on: backend) }
         }
         starvedUpstreams.removeAll(keepingCapacity: true)
     }

@@ -6,11 +6,7 @@ import RingwayIO
 /// The response half of an exchange: head rewrite, body relay, stream ends.
 extension Worker {
     func onUpstreamRecv(_ u: UpstreamConnection, _ res: Int32, flags: UInt32) {
-        let more = flags & RW_CQE_F_MORE != 0
-        if !more {
-            u.recvArmed = false
-            u.recvCancelPending = false
-        }
+        u.recv.complete(flags: flags)
         if res > 0 {
             let bid = UInt16(truncatingIfNeeded: flags >> RW_CQE_BUFFER_SHIFT)
             buffers.adopt(bid)
@@ -23,12 +19,12 @@ extension Worker {
             }
             buffers.release(bid)
         } else if res == -ENOBUFS {
-            if u.recvWanted { starvedUpstreams.append(u.slot) }
+            if u.recv.wanted { starvedUpstreams.append(u.slot) }
             return
         } else if res != -ECANCELED {
             onUpstreamGone(u, error: res)
         }
-        if !more && u.recvWanted && (u.phase == .busy || u.phase == .idle) { armUpstreamRecv(u) }
+        if u.phase == .busy || u.phase == .idle { u.recv.rearmIfWanted(fd: u.fd, ud(.upstreamRecv, u), on: backend) }
         if u.phase == .closed { releaseUpstreamSlotIfDone(u) }
     }
 

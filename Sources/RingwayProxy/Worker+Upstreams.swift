@@ -54,8 +54,7 @@ extension Worker {
             return
         }
         u.phase = .busy
-        u.recvWanted = true
-        armUpstreamRecv(u)
+        resumeUpstreamRecv(u)
         flushUpstream(u)
     }
 
@@ -69,10 +68,12 @@ extension Worker {
         }
     }
 
-    func armUpstreamRecv(_ u: UpstreamConnection) {
-        guard !u.recvArmed else { return }
-        u.recvArmed = true
-        backend.recvMultishot(fd: u.fd, ud(.upstreamRecv, u))
+    func resumeUpstreamRecv(_ u: UpstreamConnection) {
+        u.recv.resume(fd: u.fd, ud(.upstreamRecv, u), on: backend)
+    }
+
+    func pauseUpstreamRecv(_ u: UpstreamConnection) {
+        u.recv.pause(ud(.upstreamRecv, u), cancelledBy: ud(.ignored, u), on: backend)
     }
 
     func flushUpstream(_ u: UpstreamConnection) {
@@ -103,8 +104,7 @@ extension Worker {
         u.idleDeadline = now + settings.upstreamIdleTimeoutMs * 1_000_000
         scheduleUpstreamTimer(u)
         // Stay armed while idle: the server closing its end shows up as EOF.
-        u.recvWanted = true
-        armUpstreamRecv(u)
+        resumeUpstreamRecv(u)
     }
 
     func closeUpstream(_ u: UpstreamConnection) {
@@ -115,11 +115,7 @@ extension Worker {
         u.client = -1
         openUpstreams -= 1
         upstreamTimers.cancel(u.slot)
-        u.recvWanted = false
-        if u.recvArmed && !u.recvCancelPending {
-            u.recvCancelPending = true
-            backend.cancel(ud(.upstreamRecv, u), ud(.ignored, u))
-        }
+        pauseUpstreamRecv(u)
         if !u.sendQueue.inFlight { u.sendQueue.discard(buffers: buffers) }
         u.closeSubmitted = true
         backend.close(fd: u.fd, ud(.upstreamClose, u))
@@ -136,7 +132,7 @@ extension Worker {
         u.fd = -1
         u.closeSubmitted = false
         u.closeCompleted = false
-        u.recvCancelPending = false
+        u.recv.reset()
         u.connectDeadline = 0
         u.idleDeadline = 0
         u.reusable = true
@@ -148,14 +144,9 @@ extension Worker {
         guard u.phase == .busy else { return }
         let queued = c.sendQueue.queuedBytes
         if queued >= settings.highWatermarkBytes {
-            u.recvWanted = false
-            if u.recvArmed && !u.recvCancelPending {
-                u.recvCancelPending = true
-                backend.cancel(ud(.upstreamRecv, u), ud(.ignored, u))
-            }
-        } else if !u.recvWanted && queued < settings.highWatermarkBytes / 4 {
-            u.recvWanted = true
-            armUpstreamRecv(u)
+            pauseUpstreamRecv(u)
+        } else if !u.recv.wanted && queued < settings.highWatermarkBytes / 4 {
+            resumeUpstreamRecv(u)
         }
     }
 }

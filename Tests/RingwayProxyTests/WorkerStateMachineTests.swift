@@ -117,7 +117,7 @@ import RingwayIO
         for _ in 0..<4 { h.receive(upstream, String(repeating: "x", count: 3000)) }
         let cancels = h.backend.records.filter { if case .cancel(let t) = $0.op { t == upstream.raw } else { false } }
         #expect(cancels.count == 1, "upstream receive cancelled once the client fell behind")
-        #expect(h.worker.upstreams[0].recvWanted == false)
+        #expect(h.worker.upstreams[0].recv.wanted == false)
         _ = upFD
     }
 
