@@ -13,7 +13,7 @@ case "serve":
     do {
         let settings = try ServeOptions.parse(Array(arguments.dropFirst()))
         exit(Server.run(settings))
-    } catch let error as UsageError {
+    } catch {
         if error.wantsHelp {
             print(Usage.serveText)
             exit(0)
