@@ -29,7 +29,12 @@ let package = Package(
         ),
         .executableTarget(name: "ringway", dependencies: ["RingwayProxy", "RingwayIO"]),
         .target(name: "RingwayBenchCore", path: "Benchmarks/RingwayBenchCore"),
-        .executableTarget(name: "ringway-bench", dependencies: ["RingwayBenchCore"], path: "Benchmarks/RingwayBench"),
+        .target(
+            name: "RingwayMockUpstream", dependencies: ["RingwayIO", "RingwayHTTP", "CRingwayEngine"],
+            path: "Benchmarks/MockUpstream", swiftSettings: hotPathSettings),
+        .executableTarget(
+            name: "ringway-bench", dependencies: ["RingwayBenchCore", "RingwayMockUpstream"],
+            path: "Benchmarks/RingwayBench"),
         // A corpus replayer in a plain build; a libFuzzer target when built by tools/fuzz.sh.
         .executableTarget(name: "ringway-fuzz-http", dependencies: ["RingwayHTTP"], path: "Tests/Fuzz/HTTPFuzz"),
         .executableTarget(
@@ -40,5 +45,6 @@ let package = Package(
         .testTarget(name: "RingwayProxyTests", dependencies: ["RingwayProxy", "RingwayIO"]),
         .testTarget(name: "RingwayEndToEndTests", dependencies: []),
         .testTarget(name: "RingwayBenchTests", dependencies: ["RingwayBenchCore"]),
+        .testTarget(name: "RingwayMockUpstreamTests", dependencies: ["RingwayMockUpstream"]),
     ]
 )

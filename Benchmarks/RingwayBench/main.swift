@@ -1,5 +1,6 @@
 import Foundation
 import RingwayBenchCore
+import RingwayMockUpstream
 
 #if canImport(Glibc)
 import Glibc
@@ -9,6 +10,7 @@ let usage = """
     ringway-bench — benchmark tool for Ringway
 
     usage: ringway-bench load [options]     drive HTTP/1.1 load and report latency percentiles
+           ringway-bench upstream [options] mock OpenAI-style inference server (--help: options)
            ringway-bench load --help        options of the load generator
            ringway-bench --help
 
@@ -36,6 +38,8 @@ case "load":
         exit(0)
     }
     exit(LoadCommand.run(arguments))
+case "upstream":
+    exit(MockUpstreamCommand.run(arguments))
 default:
     usageFailure("unknown command '\(command)' (try ringway-bench --help)")
 }
