@@ -6,27 +6,27 @@ phases interleaved round by round so machine noise hits every system alike.
   CPU 0: the proxy under test (Ringway or nginx, one worker each)
   CPU 1: the load generator (ringway-bench load) and the upstream
 
-Upstreams: nginx answering a fixed chat completion from memory (the cheapest
-upstream there is, so the proxy's own cost dominates), reachable over TCP and
-over a Unix socket; and the Python mock for token streams (time to first
-token, where pacing matters and throughput does not).
+Upstream: `ringway-bench upstream`, the mock inference server on Ringway's own
+engine (cheaper per request than nginx serving a fixed body, so the proxy's
+own cost dominates), reachable over TCP and over a Unix socket, for both plain
+completions and token streams.
 
 Figures per system and round:
   - saturation (closed loop, 32 connections): req/s and the proxy's CPU time
     per request (from /proc/<pid>/task/*/schedstat, nanosecond resolution);
   - open loop at 1,000 and 5,000 req/s: latency percentiles, measured from
     each request's intended send time;
-  - streams: time to first token through each proxy and direct.
+  - streams (200 req/s, 8 tokens each): time to first token through each
+    proxy and direct.
 Medians over rounds are reported; "added" means proxied minus direct at the
 same percentile in the same round.
 
 usage: tools/bench_engine.py [--rounds 5] [--duration 5] [--json FILE]
-Needs: nginx (Debian), release builds of ringway and ringway-bench.
+Needs: nginx and haproxy (Debian), release builds of ringway and ringway-bench.
 """
 import argparse
 import json
 import os
-import re
 import shutil
 import signal
 import statistics
@@ -39,7 +39,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RINGWAY = os.path.join(ROOT, ".build/release/ringway")
 BENCH = os.path.join(ROOT, ".build/release/ringway-bench")
 PEERS = os.path.join(ROOT, "tools/peers")
-MOCK = os.path.join(ROOT, "Tests/Fixtures/mock_upstream.py")
 PROXY_CPU = "0"
 LOAD_CPU = "1"
 CHAT = '{"model":"m","messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}'
@@ -151,15 +150,10 @@ def main():
 
 
 def run(args, workdir):
+    # The upstream: Ringway's mock inference server (its own io_uring engine,
+    # ~150k small completions/s on one core), on TCP and on a Unix socket.
     uds = os.path.join(workdir, "upstream.sock")
-    upstream_conf = nginx_conf("nginx-upstream.conf.template", workdir, "upstream.conf", PORT=18100)
-    with open(upstream_conf) as f:
-        text = f.read()
-    # The same responder on a Unix socket, for the UDS sidecar case.
-    text = text.replace("reuseport backlog=4096;", f"reuseport backlog=4096;\n        listen unix:{uds};")
-    with open(upstream_conf, "w") as f:
-        f.write(text)
-    start(["nginx", "-c", upstream_conf, "-g", "daemon off;"], LOAD_CPU, ready_file=uds)
+    start([BENCH, "upstream", "--listen", "127.0.0.1:18100", "--uds", uds], LOAD_CPU, ready="listening")
     proxy_conf = nginx_conf("nginx-proxy.conf.template", workdir, "proxy.conf", PORT=18101, UPSTREAM_PORT=18100)
     nginx_master, _ = start(["nginx", "-c", proxy_conf, "-g", "daemon off;"], PROXY_CPU,
                             ready_file=os.path.join(workdir, "proxy.pid"))
@@ -173,22 +167,10 @@ def run(args, workdir):
                         "--workers", "1"], PROXY_CPU, ready="listening")
     ringway_uds, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18103", "--upstream", f"unix:{uds}",
                             "--workers", "1"], PROXY_CPU, ready="listening")
-
-    # Streams: the Python mock paces tokens; both proxies sit in front of it.
-    mock, line = start([sys.executable, MOCK, "--port", "0"], LOAD_CPU, ready="listening")
-    mock_port = int(re.search(r":(\d+)", line).group(1))
-    stream_nginx_conf = nginx_conf("nginx-proxy.conf.template", workdir, "stream-proxy.conf", PORT=18104,
-                                   UPSTREAM_PORT=mock_port)
-    with open(stream_nginx_conf) as f:
-        text = f.read().replace("proxy.pid", "stream-proxy.pid").replace("proxy-error.log", "stream-proxy-error.log")
-    with open(stream_nginx_conf, "w") as f:
-        f.write(text)
-    start(["nginx", "-c", stream_nginx_conf, "-g", "daemon off;"], PROXY_CPU,
-          ready_file=os.path.join(workdir, "stream-proxy.pid"))
-    start([RINGWAY, "serve", "--listen", "127.0.0.1:18105", "--upstream", f"http://127.0.0.1:{mock_port}",
-           "--workers", "1"], PROXY_CPU, ready="listening")
-    if haproxy:
-        start(["haproxy", "-f", render_haproxy(workdir, "stream-haproxy.cfg", 18107, mock_port), "-db"], PROXY_CPU)
+    # The opt-in latency mode: spin up to 50 µs for completions before
+    # sleeping, trading idle CPU for the vCPU wake-ups that dominate here.
+    ringway_spin, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18108", "--upstream", "http://127.0.0.1:18100",
+                             "--workers", "1", "--busy-poll-us", "50"], PROXY_CPU, ready="listening")
     time.sleep(0.5)
 
     systems = {
@@ -196,11 +178,11 @@ def run(args, workdir):
         "nginx": (18101, nginx_pid),
         "ringway": (18102, ringway.pid),
         "ringway-uds": (18103, ringway_uds.pid),
+        "ringway-spin50": (18108, ringway_spin.pid),
     }
-    stream_systems = {"direct": mock_port, "nginx": 18104, "ringway": 18105}
     if haproxy:
         systems["haproxy"] = (18106, haproxy.pid)
-        stream_systems["haproxy"] = 18107
+    stream_systems = {name: port for name, (port, _) in systems.items() if name != "ringway-uds"}
     rounds = []
     for r in range(args.rounds):
         row = {}
@@ -220,7 +202,7 @@ def run(args, workdir):
                 row[name][f"open{rate}"] = {k: res["latency_us"][k] for k in ("p50", "p90", "p99", "p99.9")}
                 row[name][f"open{rate}"]["errors"] = res["errors"]["total"]
         for name, port in stream_systems.items():
-            res = load(port, 50, args.duration, 8, body=STREAM, headers=["x-mock-tokens: 8"])
+            res = load(port, 200, args.duration, 8, body=STREAM, headers=["x-mock-tokens: 8"])
             row.setdefault(name, {})["ttft"] = {k: res["ttft_us"][k] for k in ("p50", "p99")}
         rounds.append(row)
         print(f"round {r + 1}/{args.rounds}: " + ", ".join(

@@ -44,7 +44,10 @@ public struct RequestHead: Sendable {
         target = ByteRange(start: 0, end: 0)
         isHTTP11 = true
         headers = []
-        headers.reserveCapacity(32)
+        // Room for a typical head; a bigger one grows the array once and
+        // keeps the capacity. Idle keep-alive connections hold these arrays,
+        // so the default is kept small.
+        headers.reserveCapacity(16)
         framing = .none
         isHEAD = false
         isCONNECT = false
@@ -56,7 +59,6 @@ public struct RequestHead: Sendable {
         forwardedFor = nil
         forwardedForCount = 0
         connectionOptions = []
-        connectionOptions.reserveCapacity(8)
     }
 
     /// Back to the freshly-initialised state, keeping array capacity.

@@ -22,12 +22,14 @@ public struct ResponseHead: Sendable {
         isHTTP11 = true
         reason = ByteRange(start: 0, end: 0)
         headers = []
-        headers.reserveCapacity(32)
+        // Room for a typical head; a bigger one grows the array once and
+        // keeps the capacity. Idle keep-alive connections hold these arrays,
+        // so the default is kept small.
+        headers.reserveCapacity(16)
         framing = .none
         keepAlive = true
         isEventStream = false
         connectionOptions = []
-        connectionOptions.reserveCapacity(8)
     }
 
     @inlinable

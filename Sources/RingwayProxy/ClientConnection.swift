@@ -75,8 +75,6 @@ final class ClientConnection {
 
     init(slot: Int32) {
         self.slot = slot
-        request.headers.reserveCapacity(32)
-        response.headers.reserveCapacity(32)
     }
 
     var hasOperationsInFlight: Bool {
