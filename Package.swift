@@ -18,7 +18,7 @@ let package = Package(
             name: "CRingwayEngine",
             path: "CSources/CRingwayEngine",
             cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-O2"])],
-            linkerSettings: [.linkedLibrary("uring")]
+            linkerSettings: [.linkedLibrary("uring"), .linkedLibrary("ssl"), .linkedLibrary("crypto")]
         ),
         .target(name: "RingwayHTTP", swiftSettings: hotPathSettings),
         .target(name: "RingwayIO", dependencies: ["CRingwayEngine"], swiftSettings: hotPathSettings),

@@ -27,6 +27,7 @@ Needs: nginx and haproxy (Debian), release builds of ringway and ringway-bench.
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -45,6 +46,7 @@ CHAT = '{"model":"m","messages":[{"role":"user","content":"Say hello."}],"max_to
 STREAM = '{"model":"m","stream":true,"messages":[{"role":"user","content":"Say hello."}],"max_tokens":16}'
 
 started = []
+stopping = []
 
 
 def start(cmd, cpu, ready=None, ready_file=None):
@@ -66,6 +68,8 @@ def start(cmd, cpu, ready=None, ready_file=None):
 
 
 def stop_all():
+    for stop in stopping:
+        stop()
     for proc in reversed(started):
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -85,6 +89,25 @@ def nginx_conf(template, workdir, name, **values):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+LITELLM_KEY = "sk-ringway-bench"
+
+
+def start_litellm(workdir):
+    """LiteLLM through tools/peers.sh (its venv, config and warm-up); returns
+    its port, or None with the reason printed when it cannot run here."""
+    peers_dir = os.path.join(workdir, "peers")
+    out = subprocess.run([os.path.join(ROOT, "tools/peers.sh"), "start", "--upstream", "127.0.0.1:18100",
+                          "--workdir", peers_dir, "--cpu", PROXY_CPU, "--only", "litellm", "--base-port", "18120",
+                          "--litellm-key", LITELLM_KEY], capture_output=True, text=True)
+    stopping.append(lambda: subprocess.run([os.path.join(ROOT, "tools/peers.sh"), "stop", "--workdir", peers_dir],
+                                           capture_output=True))
+    match = re.search(r"peer litellm listening on 127\.0\.0\.1:(\d+)", out.stdout)
+    if not match:
+        print(f"litellm: not measured: {out.stdout.strip() or out.stderr.strip()}", file=sys.stderr)
+        return None
+    return int(match.group(1))
 
 
 def render_haproxy(workdir, name, port, upstream_port):
@@ -137,6 +160,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--duration", type=float, default=5)
     ap.add_argument("--json")
+    ap.add_argument("--with-litellm", action="store_true",
+                    help="also start LiteLLM (tools/peers.sh) and measure every system at a low rate")
     args = ap.parse_args()
     for binary in (RINGWAY, BENCH):
         if not os.path.exists(binary):
@@ -183,6 +208,18 @@ def run(args, workdir):
     if haproxy:
         systems["haproxy"] = (18106, haproxy.pid)
     stream_systems = {name: port for name, (port, _) in systems.items() if name != "ringway-uds"}
+    # LiteLLM answers in milliseconds and saturates at a few hundred req/s:
+    # it joins only the low-rate phase (every system at 50 req/s, which is
+    # also the "added latency at concurrency 1" figure) and a slower stream
+    # phase.
+    low_systems = {name: port for name, (port, _) in systems.items()}
+    auth = []
+    if args.with_litellm:
+        litellm_port = start_litellm(workdir)
+        if litellm_port:
+            low_systems["litellm"] = litellm_port
+            stream_systems["litellm"] = litellm_port
+            auth = [f"Authorization: Bearer {LITELLM_KEY}"]
     rounds = []
     for r in range(args.rounds):
         row = {}
@@ -202,13 +239,19 @@ def run(args, workdir):
                 row[name][f"open{rate}"] = {k: res["latency_us"][k] for k in ("p50", "p90", "p99", "p99.9")}
                 row[name][f"open{rate}"]["errors"] = res["errors"]["total"]
         for name, port in stream_systems.items():
-            res = load(port, 200, args.duration, 8, body=STREAM, headers=["x-mock-tokens: 8"])
+            rate = 20 if name == "litellm" else 200
+            res = load(port, rate, args.duration, 8, body=STREAM, headers=["x-mock-tokens: 8"] + auth)
             row.setdefault(name, {})["ttft"] = {k: res["ttft_us"][k] for k in ("p50", "p99")}
+        if args.with_litellm:
+            for name, port in low_systems.items():
+                res = load(port, 50, args.duration, 4, headers=auth)
+                row.setdefault(name, {})["low"] = {k: res["latency_us"][k] for k in ("p50", "p90", "p99")}
+                row[name]["low"]["errors"] = res["errors"]["total"]
         rounds.append(row)
         print(f"round {r + 1}/{args.rounds}: " + ", ".join(
             f"{n} {row[n]['saturated_rps']:.0f} req/s" for n in systems), file=sys.stderr)
 
-    summary = summarize(rounds, list(systems), list(stream_systems))
+    summary = summarize(rounds, list(systems), list(stream_systems), list(low_systems) if args.with_litellm else [])
     report = {"machine": machine(), "rounds": rounds, "summary": summary,
               "command": " ".join(sys.argv), "duration_s": args.duration}
     if args.json:
@@ -223,13 +266,18 @@ def med(values):
     return statistics.median(values) if values else None
 
 
-def summarize(rounds, names, stream_names):
-    s = {}
+def summarize(rounds, names, stream_names, low_names):
+    s = {name: {} for name in dict.fromkeys(names + stream_names + low_names)}
+    for name in low_names:
+        for q in ("p50", "p99"):
+            s[name][f"low_{q}"] = med([r[name]["low"][q] for r in rounds])
+            if name != "direct":
+                s[name][f"added_low_{q}"] = med([r[name]["low"][q] - r["direct"]["low"][q] for r in rounds])
     for name in names:
-        s[name] = {
+        s[name].update({
             "saturated_rps": med([r[name]["saturated_rps"] for r in rounds]),
             "cpu_us_per_request": med([r[name]["cpu_us_per_request"] for r in rounds]),
-        }
+        })
         for rate in (1000, 5000):
             for q in ("p50", "p99"):
                 s[name][f"open{rate}_{q}"] = med([r[name][f"open{rate}"][q] for r in rounds])
@@ -257,8 +305,8 @@ def summarize(rounds, names, stream_names):
 
 def print_summary(s):
     print("| system | sat. req/s | CPU µs/req | added p50 @1k | added p99 @1k | added p50 @5k | added p99 @5k "
-          "| added TTFT p50 | added TTFT p99 |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| added TTFT p50 | added TTFT p99 | added p50 @50 | added p99 @50 |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name in [n for n in s if n != "ratios"]:
         v = s[name]
 
@@ -267,7 +315,7 @@ def print_summary(s):
             return "–" if x is None else f"{x:.{digits}f}"
         print(f"| {name} | {f('saturated_rps', 0)} | {f('cpu_us_per_request', 2)} | {f('added1000_p50')} | "
               f"{f('added1000_p99')} | {f('added5000_p50')} | {f('added5000_p99')} | {f('added_ttft_p50')} | "
-              f"{f('added_ttft_p99')} |")
+              f"{f('added_ttft_p99')} | {f('added_low_p50')} | {f('added_low_p99')} |")
     print()
     for k, v in s["ratios"].items():
         print(f"{k}: {v:.3f}" if v is not None else f"{k}: –")

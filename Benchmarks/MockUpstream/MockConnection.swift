@@ -1,4 +1,5 @@
 import RingwayHTTP
+import RingwayIO
 
 /// Where a connection is in its request/response cycle.
 enum ConnectionPhase: UInt8 {
@@ -57,9 +58,7 @@ final class MockConnection {
     var sequence = 0
 
     // Operations in flight: the slot is free only when none is left.
-    var recvArmed = false
-    var recvWanted = false
-    var recvCancelPending = false
+    var recv = MultishotReceive()
     var closeSubmitted = false
     var closeCompleted = false
     var resetOnClose = false
@@ -129,7 +128,7 @@ final class MockConnection {
     }
 
     var hasOperationsInFlight: Bool {
-        recvArmed || sendInFlight || (closeSubmitted && !closeCompleted)
+        recv.armed || sendInFlight || (closeSubmitted && !closeCompleted)
     }
 
     /// Bytes composed but not yet accepted by the kernel.

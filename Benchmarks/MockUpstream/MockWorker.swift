@@ -136,13 +136,7 @@ final class MockWorker {
     }
 
     /// A completion for a slot's previous owner: only a buffer it carries matters.
-    func dropStale(_ completion: Completion) {
-        if completion.flags & RW_CQE_F_BUFFER != 0 {
-            let bid = UInt16(truncatingIfNeeded: completion.flags >> RW_CQE_BUFFER_SHIFT)
-            buffers.adopt(bid)
-            buffers.release(bid)
-        }
-    }
+    func dropStale(_ completion: Completion) { buffers.returnUnclaimed(flags: completion.flags) }
 
     @inline(__always) func ud(_ op: MockOp, _ c: MockConnection) -> UserData {
         UserData(tag: op.rawValue, slot: c.slot, generation: c.generation)
@@ -172,8 +166,7 @@ final class MockWorker {
         c.phase = .head
         c.number = shared.connectionCounter.wrappingAdd(1, ordering: .relaxed).newValue
         c.sequence = 0
-        c.recvWanted = true
-        armRecv(c)
+        resumeRecv(c)
     }
 
     private func allocateConnection() -> MockConnection {
@@ -185,18 +178,12 @@ final class MockWorker {
 
     // MARK: receiving
 
-    func armRecv(_ c: MockConnection) {
-        guard !c.recvArmed else { return }
-        c.recvArmed = true
-        backend.recvMultishot(fd: c.fd, ud(.recv, c))
-    }
+    func resumeRecv(_ c: MockConnection) { c.recv.resume(fd: c.fd, ud(.recv, c), on: backend) }
+
+    func pauseRecv(_ c: MockConnection) { c.recv.pause(ud(.recv, c), cancelledBy: ud(.ignored, c), on: backend) }
 
     func onRecv(_ c: MockConnection, _ res: Int32, flags: UInt32) {
-        let more = flags & RW_CQE_F_MORE != 0
-        if !more {
-            c.recvArmed = false
-            c.recvCancelPending = false
-        }
+        c.recv.complete(flags: flags)
         if res > 0 {
             let bid = UInt16(truncatingIfNeeded: flags >> RW_CQE_BUFFER_SHIFT)
             buffers.adopt(bid)
@@ -212,12 +199,12 @@ final class MockWorker {
         } else if res == 0 {
             return clientGone(c)
         } else if res == -ENOBUFS {
-            if c.recvWanted && c.phase != .closed { starved.append(c.slot) }
+            if c.recv.wanted && c.phase != .closed { starved.append(c.slot) }
             return
         } else if res != -ECANCELED {
             return clientGone(c)
         }
-        if !more && c.recvWanted && c.phase != .closed { armRecv(c) }
+        if c.phase != .closed { c.recv.rearmIfWanted(fd: c.fd, ud(.recv, c), on: backend) }
         if c.phase == .closed { releaseSlotIfDone(c) }
     }
 
@@ -226,15 +213,9 @@ final class MockWorker {
     func updateInboundPressure(_ c: MockConnection) {
         let limit = 1 << 20
         if c.inboundBytes >= limit {
-            guard c.recvWanted else { return }
-            c.recvWanted = false
-            if c.recvArmed && !c.recvCancelPending {
-                c.recvCancelPending = true
-                backend.cancel(ud(.recv, c), ud(.ignored, c))
-            }
-        } else if !c.recvWanted && c.inboundBytes < limit / 4 && c.phase != .closed {
-            c.recvWanted = true
-            if !c.recvArmed { armRecv(c) }
+            pauseRecv(c)
+        } else if !c.recv.wanted && c.inboundBytes < limit / 4 && c.phase != .closed {
+            resumeRecv(c)
         }
     }
 
@@ -243,7 +224,7 @@ final class MockWorker {
         guard buffers.inUse < buffers.count - buffers.count / 8 else { return }
         for slot in starved {
             let c = connections[Int(slot)]
-            if c.recvWanted && !c.recvArmed && c.phase != .closed { armRecv(c) }
+            if c.phase != .closed { c.recv.rearmIfWanted(fd: c.fd, ud(.recv, c), on: backend) }
         }
         starved.removeAll(keepingCapacity: true)
     }
@@ -369,11 +350,7 @@ final class MockWorker {
             _ = setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
         }
         c.phase = .closed
-        c.recvWanted = false
-        if c.recvArmed && !c.recvCancelPending {
-            c.recvCancelPending = true
-            backend.cancel(ud(.recv, c), ud(.ignored, c))
-        }
+        pauseRecv(c)
         discardInbound(c)
         c.closeSubmitted = true
         backend.close(fd: c.fd, ud(.close, c))
@@ -385,7 +362,7 @@ final class MockWorker {
         c.fd = -1
         c.closeSubmitted = false
         c.closeCompleted = false
-        c.recvCancelPending = false
+        c.recv.reset()
         c.resetOnClose = false
         c.filling.count = 0
         c.sending.count = 0

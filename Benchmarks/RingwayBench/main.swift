@@ -11,6 +11,7 @@ let usage = """
 
     usage: ringway-bench load [options]     drive HTTP/1.1 load and report latency percentiles
            ringway-bench upstream [options] mock OpenAI-style inference server (--help: options)
+           ringway-bench overhead [options] latency/CPU/RSS a proxy adds over direct (--help: options)
            ringway-bench load --help        options of the load generator
            ringway-bench --help
 
@@ -40,6 +41,12 @@ case "load":
     exit(LoadCommand.run(arguments))
 case "upstream":
     exit(MockUpstreamCommand.run(arguments))
+case "overhead":
+    if arguments.contains("--help") || arguments.contains("-h") {
+        print(OverheadCommandLine.usage)
+        exit(0)
+    }
+    exit(OverheadCommand.run(arguments))
 default:
     usageFailure("unknown command '\(command)' (try ringway-bench --help)")
 }

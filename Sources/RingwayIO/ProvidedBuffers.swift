@@ -53,6 +53,15 @@ public final class ProvidedBuffers {
         _inUse &+= 1
     }
 
+    /// A completion for a connection that is already gone may still carry a
+    /// filled buffer: it goes straight back to the kernel.
+    @inlinable public func returnUnclaimed(flags: UInt32) {
+        guard flags & RW_CQE_F_BUFFER != 0 else { return }
+        let bid = UInt16(truncatingIfNeeded: flags >> RW_CQE_BUFFER_SHIFT)
+        adopt(bid)
+        release(bid)
+    }
+
     @inlinable public func retain(_ bid: UInt16) {
         references[Int(bid)] &+= 1
     }

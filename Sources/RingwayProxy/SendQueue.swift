@@ -74,6 +74,7 @@ final class SendQueue {
     /// Accounts for `sent` bytes having left; releases the buffers of
     /// segments that are now fully sent.
     func complete(sent: Int, buffers: ProvidedBuffers) {
+        precondition(sent <= queuedBytes, "send completion reports more bytes than were queued")
         inFlight = false
         var left = sent
         queuedBytes -= sent

@@ -147,12 +147,7 @@ public final class Worker<Backend: CompletionSubmitting> {
 
     /// A completion for a slot's previous owner: only a buffer it carries
     /// still matters, and it goes straight back to the kernel.
-    func dropStale(_ c: Completion) {
-        if c.flags & RW_CQE_F_BUFFER != 0 {
-            buffers.adopt(UInt16(c.flags >> RW_CQE_BUFFER_SHIFT))
-            buffers.release(UInt16(c.flags >> RW_CQE_BUFFER_SHIFT))
-        }
-    }
+    func dropStale(_ c: Completion) { buffers.returnUnclaimed(flags: c.flags) }
 
     func ud(_ tag: OpTag, _ c: ClientConnection) -> UserData {
         UserData(tag: tag.rawValue, slot: c.slot, generation: c.generation)

@@ -1,3 +1,4 @@
+import CRingwayEngine
 import Foundation
 
 /// `ringway` entry point: picks the subcommand; each reports bad input as one
@@ -8,7 +9,7 @@ switch arguments.first {
 case nil, "-h", "--help", "help":
     print(Usage.text)
 case "-V", "--version", "version":
-    print("ringway \(RingwayVersion.string)")
+    print("ringway \(RingwayVersion.string) (\(String(cString: rw_tls_library_version())))")
 case "serve":
     do {
         let settings = try ServeOptions.parse(Array(arguments.dropFirst()))

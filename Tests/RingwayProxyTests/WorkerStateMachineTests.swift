@@ -138,9 +138,10 @@ import RingwayIO
         let (_, upstream, _) = Self.openExchange(h)
         h.completeSends(since: 0)
         let event = "data: {\"choices\":[]}\n\n"
+        let beforeResponse = h.backend.mark
         h.receive(upstream, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
             + String(event.utf8.count, radix: 16) + "\r\n" + event + "\r\n")
-        h.completeSends(since: 0)
+        h.completeSends(since: beforeResponse)
         let mark = h.backend.mark
         h.endOfStream(upstream)
         let cut = try #require(h.lastSend(fd: 7))
