@@ -12,7 +12,7 @@ public final class MockUpstreamServer: @unchecked Sendable {
     /// How the kernel set up the rings, for the start-up log line.
     public let ringSetup: String
     let shared: MockShared
-    private let finished: DispatchGroup
+    private let workers: WorkerThreads
     private let listeners: [Int32]
     private let stopLock = NSLock()
     private var stopped = false
@@ -23,63 +23,28 @@ public final class MockUpstreamServer: @unchecked Sendable {
     /// Binds (port 0: the first listener picks the port, the others share it
     /// through SO_REUSEPORT) and starts the workers.
     public static func start(_ settings: MockSettings) throws(MockStartError) -> MockUpstreamServer {
-        var tcpListeners: [Int32] = []
-        var port = settings.port
-        for _ in 0..<settings.workers {
-            var address = rw_address()
-            guard rw_address_ip(settings.host, port, &address) == 0 else {
-                tcpListeners.forEach { rw_close_now($0) }
-                throw MockStartError("cannot listen on \(settings.host): not a numeric IP address")
-            }
-            var bound: UInt16 = 0
-            let fd = rw_listen_tcp(&address, 4096, &bound)
-            guard fd >= 0 else {
-                tcpListeners.forEach { rw_close_now($0) }
-                throw MockStartError("cannot listen on \(settings.host):\(port): \(String(cString: strerror(-fd)))")
-            }
-            tcpListeners.append(fd)
-            port = bound
+        let tcpListeners: [Int32]
+        let port: UInt16
+        switch ReusePortListeners.open(host: settings.host, port: settings.port, count: settings.workers) {
+        case .success(let bound): (tcpListeners, port) = bound
+        case .failure(let error): throw MockStartError(error.description)
         }
-        var unixFD: Int32 = -1
+        let unixFD = settings.unixPath.map { listenUnix($0) } ?? -1
         if let path = settings.unixPath {
-            unixFD = listenUnix(path)
             guard unixFD >= 0 else {
                 tcpListeners.forEach { rw_close_now($0) }
                 throw MockStartError("cannot listen on unix:\(path): \(String(cString: strerror(-unixFD)))")
             }
         }
         let shared = MockShared(settings: settings)
-        let started = DispatchSemaphore(value: 0)
-        let finished = DispatchGroup()
-        let outcome = NSLock()
-        nonisolated(unsafe) var startErrors: [String] = []
-        nonisolated(unsafe) var setup = ""
-        for (index, fd) in tcpListeners.enumerated() {
-            let mine = unixFD >= 0 ? [fd, unixFD] : [fd]
-            finished.enter()
-            let thread = Thread {
-                defer { finished.leave() }
-                let worker: MockWorker
-                do {
-                    worker = try MockWorker(index: index, shared: shared, listeners: mine)
-                } catch {
-                    outcome.withLock { startErrors.append("\(error)") }
-                    started.signal()
-                    return
-                }
-                outcome.withLock { setup = worker.setupDescription }
-                started.signal()
-                worker.run()
-            }
-            thread.name = "mock-upstream-\(index)"
-            thread.stackSize = 1 << 20
-            thread.start()
+        let workers = WorkerThreads(count: tcpListeners.count, name: "mock-upstream") { index in
+            try MockWorker(index: index, shared: shared,
+                           listeners: unixFD >= 0 ? [tcpListeners[index], unixFD] : [tcpListeners[index]])
         }
-        for _ in tcpListeners { started.wait() }
         let server = MockUpstreamServer(
-            host: settings.host, port: port, unixPath: settings.unixPath, ringSetup: outcome.withLock { setup },
-            shared: shared, finished: finished, listeners: unixFD >= 0 ? tcpListeners + [unixFD] : tcpListeners)
-        if let error = outcome.withLock({ startErrors.first }) {
+            host: settings.host, port: port, unixPath: settings.unixPath, ringSetup: workers.setupDescription,
+            shared: shared, workers: workers, listeners: unixFD >= 0 ? tcpListeners + [unixFD] : tcpListeners)
+        if let error = workers.startErrors.first {
             server.stop()
             throw MockStartError("cannot start the io_uring engine: \(error)")
         }
@@ -87,13 +52,13 @@ public final class MockUpstreamServer: @unchecked Sendable {
     }
 
     private init(host: String, port: UInt16, unixPath: String?, ringSetup: String, shared: MockShared,
-                 finished: DispatchGroup, listeners: [Int32]) {
+                 workers: WorkerThreads, listeners: [Int32]) {
         self.host = host
         self.port = port
         self.unixPath = unixPath
         self.ringSetup = ringSetup
         self.shared = shared
-        self.finished = finished
+        self.workers = workers
         self.listeners = listeners
     }
 
@@ -106,7 +71,7 @@ public final class MockUpstreamServer: @unchecked Sendable {
         }
         guard first else { return }
         shared.stopRequested.store(true, ordering: .relaxed)
-        finished.wait()
+        workers.waitUntilFinished()
         listeners.forEach { rw_close_now($0) }
         if let unixPath { unlink(unixPath) }
     }

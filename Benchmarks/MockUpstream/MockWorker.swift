@@ -18,7 +18,7 @@ enum MockOp: UInt8 {
 /// worker (slab of connections with generations, multishot receive re-armed
 /// when a completion lacks F_MORE, one send in flight per socket, stale
 /// completions' buffers handed straight back).
-final class MockWorker {
+final class MockWorker: ThreadWorker {
     let index: Int
     let shared: MockShared
     let settings: MockSettings

@@ -5,7 +5,7 @@ import RingwayIO
 /// Instantiated here, inside the module, so the optimiser specialises the
 /// generic `Worker` for `CompletionBackend`: every backend call in the hot
 /// path is then a direct (mostly inlined) call, not a witness-table call.
-public final class UringWorker {
+public final class UringWorker: ThreadWorker {
     private let worker: Worker<CompletionBackend>
 
     /// Creates the worker's ring; call on the thread that will run it.
