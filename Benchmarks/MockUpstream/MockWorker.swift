@@ -358,7 +358,7 @@ final class MockWorker: ThreadWorker {
 
     func releaseSlotIfDone(_ c: MockConnection) {
         guard c.phase == .closed, !c.hasOperationsInFlight else { return }
-        c.generation = (c.generation &+ 1) & 0xFF_FFFF
+        c.generation = UserData.nextGeneration(after: c.generation)
         c.fd = -1
         c.closeSubmitted = false
         c.closeCompleted = false

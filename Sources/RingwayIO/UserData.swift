@@ -18,6 +18,13 @@ public struct UserData: Equatable, Sendable {
         raw = UInt64(tag) << 56 | UInt64(generation & 0xFF_FFFF) << 32 | UInt64(UInt32(bitPattern: slot))
     }
 
+    /// A slot's next generation. It wraps within the 24 bits user_data
+    /// carries, so a slot's stored generation always compares equal to the
+    /// one decoded from its completions, however often the slot is reused.
+    @inlinable public static func nextGeneration(after generation: UInt32) -> UInt32 {
+        (generation &+ 1) & 0xFF_FFFF
+    }
+
     @inlinable public var tag: UInt8 { UInt8(truncatingIfNeeded: raw >> 56) }
     @inlinable public var slot: Int32 { Int32(bitPattern: UInt32(truncatingIfNeeded: raw)) }
     @inlinable public var generation: UInt32 { UInt32(truncatingIfNeeded: raw >> 32) & 0xFF_FFFF }

@@ -194,7 +194,7 @@ extension Worker {
     func releaseClientSlotIfDone(_ c: ClientConnection) {
         guard c.phase == .closed, !c.hasOperationsInFlight else { return }
         returnIdleArenas(c)
-        c.generation &+= 1
+        c.generation = UserData.nextGeneration(after: c.generation)
         c.fd = -1
         c.closeSubmitted = false
         c.closeCompleted = false

@@ -128,7 +128,7 @@ extension Worker {
 
     func releaseUpstreamSlotIfDone(_ u: UpstreamConnection) {
         guard u.phase == .closed, !u.hasOperationsInFlight else { return }
-        u.generation &+= 1
+        u.generation = UserData.nextGeneration(after: u.generation)
         u.fd = -1
         u.closeSubmitted = false
         u.closeCompleted = false

@@ -79,4 +79,12 @@ import Testing
         let wrapped = UserData(tag: 1, slot: 0, generation: 0x100_0001)
         #expect(wrapped.generation == 1)
     }
+
+    /// A slot reused 2^24 times must still match its own completions.
+    @Test func generationsWrapWithinWhatUserDataCarries() {
+        let last = UInt32(0xFF_FFFF)
+        let next = UserData.nextGeneration(after: last)
+        #expect(next == 0)
+        #expect(UserData(tag: 2, slot: 5, generation: next).generation == next)
+    }
 }
