@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Self-contained demo: sets up, starts a mock inference server and Ringway in
-# front of it on loopback, sends a chat completion and a token stream through
-# the proxy, then stops both.
+# Self-contained demo: sets up, starts a mock inference server (ringway-bench
+# upstream, on Ringway's own engine) and Ringway in front of it on loopback,
+# sends a chat completion, a token stream and a smuggling attempt through the
+# proxy, then stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -24,7 +25,7 @@ wait_for_line() { # file pattern
     return 1
 }
 
-python3 Tests/Fixtures/mock_upstream.py --port 0 >"$workdir/mock.out" &
+.build/release/ringway-bench upstream --listen 127.0.0.1:0 >"$workdir/mock.out" &
 mock_pid=$!
 wait_for_line "$workdir/mock.out" "listening"
 mock_port=$(grep -o '[0-9]*$' "$workdir/mock.out")
