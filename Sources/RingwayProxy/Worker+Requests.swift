@@ -35,11 +35,9 @@ extension Worker {
             case .complete(let n): return startRequest(c, source: bytes, headLength: n)
             case .failure(let e): return rejectRequest(c, e)
             case .incomplete:
-                if c.inbound.entryCount == 1 {
-                    c.requestHeadEnd.reset()
-                    _ = c.requestHeadEnd.sawEnd(in: bytes)
-                    return
-                }
+                // More bytes will arrive as another entry, which takes the
+                // gathering path below (it rescans from the start then).
+                if c.inbound.entryCount == 1 { return }
             }
         }
         // The head spans buffers: gather a contiguous copy to parse. The
