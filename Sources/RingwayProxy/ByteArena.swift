@@ -33,13 +33,6 @@ struct ByteArena {
         count += source.count
     }
 
-    /// Drops the first `n` bytes, moving the rest to the front.
-    mutating func removeFirst(_ n: Int) {
-        guard let base else { return }
-        memmove(base, base + n, count - n)
-        count -= n
-    }
-
     mutating func giveBack(to pool: inout ArenaPool) {
         if let base { pool.put(base, capacity: capacity) }
         base = nil

@@ -2,8 +2,7 @@ import RingwayIO
 
 /// Bytes received from a client that the request state machine has not
 /// consumed yet, in arrival order. Each entry keeps one reference on its
-/// provided buffer (`bid >= 0`) or points into the connection's head arena
-/// (`bid < 0`: body bytes that arrived behind a head that had to be copied).
+/// provided buffer (`bid >= 0`).
 struct InboundQueue {
     private var entries: [Segment] = []
     private var head = 0
@@ -23,17 +22,6 @@ struct InboundQueue {
             head = 0
         }
         entries.append(s)
-        bytes += s.length
-    }
-
-    /// Puts arena-backed bytes in front of everything else.
-    mutating func prepend(_ s: Segment) {
-        if head > 0 {
-            head -= 1
-            entries[head] = s
-        } else {
-            entries.insert(s, at: 0)
-        }
         bytes += s.length
     }
 
