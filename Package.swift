@@ -22,12 +22,13 @@ let package = Package(
         ),
         .target(name: "RingwayHTTP", swiftSettings: hotPathSettings),
         .target(name: "RingwayIO", dependencies: ["CRingwayEngine"], swiftSettings: hotPathSettings),
+        .target(name: "RingwayRouter", dependencies: ["RingwayHTTP"], swiftSettings: hotPathSettings),
         .target(
             name: "RingwayProxy",
-            dependencies: ["RingwayIO", "RingwayHTTP", "CRingwayEngine"],
+            dependencies: ["RingwayIO", "RingwayHTTP", "RingwayRouter", "CRingwayEngine"],
             swiftSettings: hotPathSettings
         ),
-        .executableTarget(name: "ringway", dependencies: ["RingwayProxy", "RingwayIO"]),
+        .executableTarget(name: "ringway", dependencies: ["RingwayProxy", "RingwayRouter", "RingwayIO"]),
         .target(name: "RingwayBenchCore", path: "Benchmarks/RingwayBenchCore"),
         .target(
             name: "RingwayMockUpstream", dependencies: ["RingwayIO", "RingwayHTTP", "CRingwayEngine"],
@@ -38,10 +39,11 @@ let package = Package(
         // A corpus replayer in a plain build; a libFuzzer target when built by tools/fuzz.sh.
         .executableTarget(name: "ringway-fuzz-http", dependencies: ["RingwayHTTP"], path: "Tests/Fuzz/HTTPFuzz"),
         .executableTarget(
-            name: "ringway-microbench", dependencies: ["RingwayHTTP", "RingwayIO"], path: "Benchmarks/Microbench",
+            name: "ringway-microbench", dependencies: ["RingwayHTTP", "RingwayIO", "RingwayRouter"], path: "Benchmarks/Microbench",
             swiftSettings: hotPathSettings),
         .testTarget(name: "RingwayHTTPTests", dependencies: ["RingwayHTTP"]),
         .testTarget(name: "RingwayIOTests", dependencies: ["RingwayIO"]),
+        .testTarget(name: "RingwayRouterTests", dependencies: ["RingwayRouter", "RingwayHTTP"]),
         .testTarget(name: "RingwayProxyTests", dependencies: ["RingwayProxy", "RingwayIO"]),
         .testTarget(name: "RingwayEndToEndTests", dependencies: []),
         .testTarget(name: "RingwayBenchTests", dependencies: ["RingwayBenchCore"]),
