@@ -25,6 +25,17 @@ enum BenchmarkSuite {
                       bytesPerOperation: 0, run: timers.reschedule),
             Benchmark(name: "request-head-parse-64k", unit: "\(worstCase.input.count) B head, \(worstCase.head.headers.count) fields",
                       bytesPerOperation: worstCase.input.count, run: worstCase.run),
+            Benchmark(name: "routing-decision-64-p2c", unit: "pick + start + finish, 64 endpoints, p2c_ewma",
+                      bytesPerOperation: 0, run: RoutingDecisionBenchmark(strategy: .p2cEWMA).run),
+            Benchmark(name: "routing-decision-64-affinity", unit: "pick + start + finish, 64 endpoints, prefix_affinity",
+                      bytesPerOperation: 0,
+                      run: RoutingDecisionBenchmark(strategy: .prefixAffinity(prefixBytes: 1024, loadFactor: 1.25)).run),
+            Benchmark(name: "rules-first-match", unit: "8 rules, regex over a 1 KiB message, 7th matches",
+                      bytesPerOperation: 0, run: RulesFirstMatchBenchmark().run),
+            Benchmark(name: "body-inspect-chat-2k", unit: "2 KiB chat body, system + user",
+                      bytesPerOperation: 2048, run: BodyInspectionBenchmark(Fixtures.chatBody(size: 2048)).run),
+            Benchmark(name: "body-inspect-chat-64k", unit: "64 KiB chat body, 16 KiB slices",
+                      bytesPerOperation: 65536, run: BodyInspectionBenchmark(Fixtures.chatBody(size: 65536)).run),
         ]
     }
 }

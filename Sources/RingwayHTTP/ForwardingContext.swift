@@ -30,17 +30,70 @@ public struct ForwardingContext {
     /// (virtual-hosted APIs), and for the authority of an absolute-form
     /// target (RFC 9112 §3.2.2).
     public var hostOverride: UnsafeRawBufferPointer
+    /// -1: the body goes upstream with the client's framing. Otherwise the
+    /// proxy re-frames it (a spliced model name, a de-chunked body): the
+    /// client's Content-Length and Transfer-Encoding are dropped and
+    /// `Content-Length: <bodyLength>` is written instead.
+    public var bodyLength: Int64
+    /// Client fields dropped by name: a packed list of lowercase names, each
+    /// preceded by its length in one byte (`RemovedFieldNames` builds it).
+    /// The pool's own credentials replace the client's this way.
+    public var removedFieldNames: UnsafeRawBufferPointer
+    /// Complete field lines ("name: value\r\n"...) appended after the
+    /// client's fields, already validated by whoever rendered them.
+    public var extraFieldLines: UnsafeRawBufferPointer
 
     @inlinable
     public init(
         clientAddress: UnsafeRawBufferPointer,
         proto: Proto,
         requestID: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
-        hostOverride: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+        hostOverride: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+        bodyLength: Int64 = -1,
+        removedFieldNames: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+        extraFieldLines: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     ) {
         self.clientAddress = clientAddress
         self.proto = proto
         self.requestID = requestID
         self.hostOverride = hostOverride
+        self.bodyLength = bodyLength
+        self.removedFieldNames = removedFieldNames
+        self.extraFieldLines = extraFieldLines
+    }
+
+    /// Whether the client's field named `name` (any case) is in
+    /// `removedFieldNames`.
+    @inlinable
+    func removes(_ name: ByteRange, of source: UnsafeRawPointer) -> Bool {
+        var i = 0
+        let list = removedFieldNames
+        while i < list.count {
+            let n = Int(list[i])
+            if n == name.count {
+                var same = true
+                for k in 0..<n where ByteClass.lowercased(source.load(fromByteOffset: Int(name.start) + k, as: UInt8.self))
+                    != list[i + 1 + k] {
+                    same = false
+                    break
+                }
+                if same { return true }
+            }
+            i += 1 + n
+        }
+        return false
+    }
+}
+
+/// Packs lowercase field names for `ForwardingContext.removedFieldNames`.
+public enum RemovedFieldNames {
+    public static func pack(_ names: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        for name in names {
+            let bytes = Array(name.lowercased().utf8.prefix(255))
+            out.append(UInt8(bytes.count))
+            out.append(contentsOf: bytes)
+        }
+        return out
     }
 }

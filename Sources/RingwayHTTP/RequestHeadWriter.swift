@@ -14,7 +14,9 @@
 /// itself, so the upstream must not wait for a second one); the client's
 /// X-Forwarded-For and X-Forwarded-Proto (re-emitted as above).
 /// Kept: Content-Length and Transfer-Encoding (the body is relayed with its
-/// framing unchanged), Trailer (end-to-end, RFC 9110 §6.6.2), everything else.
+/// framing unchanged) unless the context re-frames the body, Trailer
+/// (end-to-end, RFC 9110 §6.6.2), everything else but the fields the context
+/// removes by name; its extra field lines follow the client's.
 /// An HTTP/1.0 request goes out as HTTP/1.0 too: an HTTP/1.0 client cannot
 /// read a chunked response (RFC 9112 §6.1), and an upstream answering an
 /// HTTP/1.0 request will not send one. The proxy does not reuse that upstream
@@ -35,6 +37,8 @@ public enum RequestHeadWriter {
         w.append(head.isHTTP11 ? " HTTP/1.1\r\n" : " HTTP/1.0\r\n")
 
         let replacesHost = context.hostOverride.count > 0
+        let reframes = context.bodyLength >= 0
+        let removesFields = context.removedFieldNames.count > 0
         if replacesHost {
             // RFC 9110 §7.2: a user agent SHOULD send Host first; keep that.
             w.append("Host: ")
@@ -50,10 +54,19 @@ public enum RequestHeadWriter {
                     continue
                 case .host where replacesHost:
                     continue
+                case .contentLength where reframes, .transferEncoding where reframes:
+                    continue
                 default:
+                    if removesFields && context.removes(field.name, of: src) { continue }
                     w.appendField(field, of: src)
                 }
             }
+            if reframes {
+                w.append("Content-Length: ")
+                w.appendDecimal(context.bodyLength)
+                w.appendCRLF()
+            }
+            w.append(context.extraFieldLines)
 
             // The client's X-Forwarded-For lines form one list (RFC 9110 §5.3);
             // send it as one line, then this hop's client.

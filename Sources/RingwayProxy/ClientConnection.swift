@@ -1,5 +1,6 @@
 import RingwayHTTP
 import RingwayIO
+import RingwayRouter
 
 /// Where a client connection is in its request/response cycle.
 enum ClientPhase {
@@ -63,6 +64,50 @@ final class ClientConnection {
     var responseBodyBytes: Int64 = 0
     var isEventStream = false
 
+    // Routing of the exchange in progress (see Worker+Routing.swift).
+    /// The table generation the exchange started on; it finishes on it.
+    var routing: WorkerRouting?
+    /// The exchange is on a model route: its body is held (and may be sent
+    /// again to another endpoint).
+    var isModelRoute = false
+    /// A model route gathering its body before an upstream is chosen.
+    var holdingBody = false
+    /// Model routes: the body as received, kept for inspection and retries.
+    var held = HeldBody()
+    var inspector: RequestBodyInspector?
+    /// The authority of an absolute-form target, in `requestHeadIn`.
+    var authority: ByteRange?
+    var servedModel: Int32 = -1
+    var pool: Int32 = -1
+    var endpoint: Int32 = -1
+    var rule: Int32 = -1
+    var keyIndex: Int32 = -1
+    /// The model whose fallback chain later attempts follow, and how far.
+    var chainModel: Int32 = -1
+    var chainStep = 0
+    var attempt = 0
+    var tried = TriedEndpoints()
+    /// `requestStarted` was reported to the balancer for `endpoint` and its
+    /// `requestFinished` is still due.
+    var attemptOpen = false
+    /// What the last failed attempt counts as, for `fallback_on`.
+    var lastFailure = FallbackTriggers.serverError
+    var attemptStartedAt: UInt64 = 0
+    var firstByteNs: UInt64 = 0
+    /// The pool whose concurrency slot this exchange holds, or -1.
+    var admittedPool: Int32 = -1
+    /// Queued for a slot; `retryDeadline` is then the queue timeout.
+    var waitingAdmission = false
+    /// Pre-commit window: the response's first bytes wait here (never sent
+    /// from this queue) until enough events or time have passed, so an
+    /// upstream that fails at once can still be replaced invisibly.
+    var heldResponse: SendQueue?
+    var holdingResponse = false
+    var heldEvents = 0
+    var lastHeldByte: UInt8 = 0
+    /// The `x-ringway-route` line added to the response head.
+    var routeLine = ByteArena()
+
     // Deadlines in monotonic ns; 0 = not armed. The wheel holds one entry per
     // slot at the earliest of them and re-checks the rest when it fires.
     var headerDeadline: UInt64 = 0
@@ -72,6 +117,10 @@ final class ClientConnection {
     var streamTotalDeadline: UInt64 = 0
     var pingDeadline: UInt64 = 0
     var lingerDeadline: UInt64 = 0
+    /// A retry waiting out its backoff.
+    var retryDeadline: UInt64 = 0
+    /// The end of the pre-commit window.
+    var commitDeadline: UInt64 = 0
 
     init(slot: Int32) {
         self.slot = slot
@@ -83,7 +132,7 @@ final class ClientConnection {
 
     var earliestDeadline: UInt64 {
         earliest(earliest(earliest(headerDeadline, keepAliveDeadline), earliest(firstByteDeadline, streamIdleDeadline)),
-                 earliest(earliest(streamTotalDeadline, pingDeadline), lingerDeadline))
+                 earliest(earliest(streamTotalDeadline, pingDeadline), earliest(earliest(lingerDeadline, retryDeadline), commitDeadline)))
     }
 
     func resetExchange() {
@@ -103,6 +152,31 @@ final class ClientConnection {
         streamIdleDeadline = 0
         streamTotalDeadline = 0
         pingDeadline = 0
+        retryDeadline = 0
+        commitDeadline = 0
+        holdingResponse = false
+        heldEvents = 0
+        lastHeldByte = 0
+        routing = nil
+        holdingBody = false
+        isModelRoute = false
+        authority = nil
+        servedModel = -1
+        pool = -1
+        endpoint = -1
+        rule = -1
+        keyIndex = -1
+        chainModel = -1
+        chainStep = 0
+        attempt = 0
+        tried = TriedEndpoints()
+        attemptOpen = false
+        lastFailure = .serverError
+        admittedPool = -1
+        waitingAdmission = false
+        attemptStartedAt = 0
+        firstByteNs = 0
+        routeLine.count = 0
     }
 }
 

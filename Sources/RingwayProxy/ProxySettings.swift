@@ -1,6 +1,7 @@
 import CRingwayEngine
 import RingwayHTTP
 import RingwayIO
+import RingwayRouter
 
 /// Where requests go. A Unix socket beats loopback TCP when the sidecar sits
 /// beside its inference server (vLLM's `--uds`).
@@ -43,6 +44,12 @@ public struct ProxySettings: Sendable {
     // Backpressure: stop reading a side once this many bytes wait to be sent
     // to the other; resume below a quarter of it.
     public var highWatermarkBytes = 256 * 1024
+
+    // Routing. Without a table source the worker routes everything to
+    // `upstream` (sidecar mode).
+    public var tables: RoutingTableSource?
+    /// Model routes keep the whole body (inspection, retries); larger -> 413.
+    public var maxInspectedBodyBytes: Int64 = 32 << 20
 
     public var drainTimeoutMs: UInt64 = 30_000
     /// Spin this long for completions before sleeping (0 = never spin).

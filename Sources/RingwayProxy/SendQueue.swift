@@ -109,6 +109,19 @@ final class SendQueue {
 
     func sendFailed() { inFlight = false }
 
+    /// Hands every queued segment (and its buffer reference) to `other`, in
+    /// order. Only for a queue that never sends (a held response).
+    func moveAll(to other: SendQueue) {
+        precondition(!inFlight, "moving segments that a send may still read")
+        while count > 0 {
+            other.append(ring[head])
+            head = (head + 1) & (capacity - 1)
+            count -= 1
+        }
+        head = 0
+        queuedBytes = 0
+    }
+
     private func grow() {
         let newCapacity = capacity * 2
         let newRing = UnsafeMutablePointer<Segment>.allocate(capacity: newCapacity)

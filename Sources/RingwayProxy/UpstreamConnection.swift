@@ -28,6 +28,14 @@ final class UpstreamConnection {
     var connectDeadline: UInt64 = 0
     var idleDeadline: UInt64 = 0
     var connectInFlight = false
+    /// The table generation and endpoint this connection was opened for.
+    var routing: WorkerRouting?
+    var endpoint: Int32 = -1
+    /// Set while the connection carries a shadow copy instead of a client's
+    /// request (`client` is then -1).
+    var shadow: ShadowExchange?
+    /// A shadow's body copy that sends may still read: freed with the slot.
+    var retiredShadowBody: HeldBody?
 
     init(slot: Int32) { self.slot = slot }
 

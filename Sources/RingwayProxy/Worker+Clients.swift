@@ -136,6 +136,7 @@ extension Worker {
         case .awaitingHead, .exchanging: break
         default: return
         }
+        releaseAdmission(c)
         detachUpstream(c)
         c.phase = .closing
         c.keepAlive = false
@@ -164,6 +165,7 @@ extension Worker {
     func closeClient(_ c: ClientConnection, graceful: Bool) {
         if graceful { return beginClosing(c) }
         guard c.phase != .closed else { return }
+        releaseAdmission(c)
         detachUpstream(c)
         c.phase = .closed
         openClients -= 1
@@ -179,6 +181,9 @@ extension Worker {
     /// its response is no longer wanted (a server like vLLM aborts the
     /// generation when its socket closes).
     func detachUpstream(_ c: ClientConnection) {
+        // The client gave up or the proxy answered for the upstream: not the
+        // endpoint's fault, so its failure counts stay as they are.
+        settleAttempt(c, .cancelled)
         guard c.upstream >= 0 else { return }
         let u = upstreams[Int(c.upstream)]
         c.upstream = -1
@@ -207,6 +212,8 @@ extension Worker {
     }
 
     func returnIdleArenas(_ c: ClientConnection) {
+        c.held.release(to: &bodyBlocks)
+        c.routeLine.giveBack(to: &arenas)
         c.requestHeadIn.giveBack(to: &arenas)
         c.requestHeadOut.giveBack(to: &arenas)
         c.responseHeadIn.giveBack(to: &arenas)

@@ -1,6 +1,7 @@
 import Glibc
 import RingwayHTTP
 import RingwayIO
+import RingwayRouter
 
 /// The request half of an exchange: head, upstream choice, body relay.
 extension Worker {
@@ -13,7 +14,11 @@ extension Worker {
             if !c.inbound.isEmpty && c.sendQueue.isIdle { parseRequestHead(c) }
             updateClientPressure(c)
         case .exchanging:
-            if !c.requestBodyDone { pumpRequestBody(c) }
+            if c.holdingBody {
+                gatherBody(c)
+            } else if !c.requestBodyDone {
+                pumpRequestBody(c)
+            }
             updateClientPressure(c)
         default:
             c.inbound.discard(buffers: buffers)
@@ -86,8 +91,36 @@ extension Worker {
             c.requestBodyDone = false
         }
 
+        // RFC 9112 §3.2.2: an absolute-form target names the authority, which
+        // replaces Host; the upstream is sent the origin-form path.
+        c.authority = Self.splitAbsoluteForm(&c.request, source: source)
+        c.routing = routing
+        let table = routing.table
+        let path = Self.pathBytes(c.request.target, source: source)
+        guard let route = table.route(forPath: path) else {
+            return respondError(c, status: 404, message: "no route for this path", code: "route_not_found")
+        }
+        switch table.routes[route].kind {
+        case .modelList: answerModelList(c, table, source: source, headLength: headLength)
+        case .model: beginModelRequest(c, source: source, headLength: headLength)
+        case .passthrough(let pool):
+            c.pool = Int32(pool)
+            forwardPassthrough(c, source: source, headLength: headLength)
+        }
+    }
+
+    /// Relays the request to one endpoint of the pool, body streamed as it
+    /// arrives (nothing held, so no second attempt).
+    private func forwardPassthrough(_ c: ClientConnection, source: UnsafeRawBufferPointer, headLength: Int) {
+        let routing = c.routing!
+        let pool = Int(c.pool)
+        guard let member = routing.balancers[pool].pick(affinityKey: 0, now: now, exclude: c.tried) else {
+            return respondError(c, status: 503, message: "no healthy endpoint is available for this request",
+                                code: "no_healthy_upstream")
+        }
+        let endpoint = routing.table.endpointIndex(pool: pool, member: member)
         let u: UpstreamConnection
-        switch acquireUpstream(for: c) {
+        switch acquireUpstream(for: c, endpoint: endpoint) {
         case .success(let acquired): u = acquired
         case .failure(let failure):
             switch failure {
@@ -100,36 +133,21 @@ extension Worker {
             }
         }
         c.upstream = u.slot
+        c.endpoint = Int32(endpoint)
+        c.attempt = 1
+        routing.balancers[pool].requestStarted(member)
+        c.attemptOpen = true
+        c.attemptStartedAt = now
+        renderRouteLine(c, routing.table)
         // An HTTP/1.0 request goes upstream as HTTP/1.0; the server may close
         // after answering it, so the connection is not pooled again.
         if !c.request.isHTTP11 { u.reusable = false }
-
-        // RFC 9112 §3.2.2: an absolute-form target names the authority, which
-        // replaces Host; the upstream is sent the origin-form path.
-        let authority = Self.splitAbsoluteForm(&c.request, source: source)
-        // The head written upstream: hop-by-hop fields out, forwarding fields in.
-        let written = withRequestID(c) { requestID in
-            c.peerIP.withUnsafeBytes { peer in
-                let context = ForwardingContext(
-                    clientAddress: peer, proto: .http, requestID: requestID,
-                    hostOverride: authority.map { $0.bytes(in: source) } ?? UnsafeRawBufferPointer(start: nil, count: 0))
-                c.requestHeadOut.count = 0
-                c.requestHeadOut.reserve(headLength + 512, pool: &arenas)
-                return RequestHeadWriter.write(c.request, source: source, context: context, into: c.requestHeadOut.spare)
-            }
-        }
-        guard let written else {
-            return respondError(c, status: 431, message: "request head too large to forward",
-                                code: "header_too_large")
-        }
-        c.requestHeadOut.count = written
-        u.sendQueue.append(Segment(base: UnsafeRawPointer(c.requestHeadOut.base!), length: written, bid: -1))
+        guard writeUpstreamHead(c, u, source: source, bodyLength: -1) else { return }
         c.inbound.consume(headLength, buffers: buffers)
         c.requestHeadIn.count = 0
         c.phase = .exchanging
         c.headerDeadline = 0
-        c.firstByteDeadline = now + settings.firstByteTimeoutMs * 1_000_000
-        scheduleClientTimer(c)
+        armFirstByteTimer(c, routing.table)
 
         if c.request.expectsContinue && !c.requestBodyDone && c.inbound.isEmpty {
             c.sendQueue.append(StaticBytes.continue100)
@@ -137,6 +155,82 @@ extension Worker {
         }
         if !c.requestBodyDone { pumpRequestBody(c) }
         flushUpstream(u)
+    }
+
+    /// Writes the head the upstream gets — hop-by-hop fields out, forwarding
+    /// fields in, the pool's Host and fields — and queues it. False when it
+    /// did not fit (the client has been answered).
+    func writeUpstreamHead(_ c: ClientConnection, _ u: UpstreamConnection, source: UnsafeRawBufferPointer,
+                           bodyLength: Int64) -> Bool {
+        let pool = c.routing!.table.pools[Int(c.pool)]
+        let written = withRequestID(c) { requestID in
+            c.peerIP.withUnsafeBytes { peer in
+                pool.hostHeader.withUnsafeBytes { host in
+                    pool.removedFieldNames.withUnsafeBytes { removed in
+                        pool.extraFieldLines.withUnsafeBytes { extra in
+                            let context = ForwardingContext(
+                                clientAddress: peer, proto: .http, requestID: requestID,
+                                hostOverride: host.count > 0 ? host
+                                    : c.authority.map { UnsafeRawBufferPointer(rebasing: source[Int($0.start)..<Int($0.end)]) }
+                                    ?? UnsafeRawBufferPointer(start: nil, count: 0),
+                                bodyLength: bodyLength, removedFieldNames: removed, extraFieldLines: extra)
+                            c.requestHeadOut.count = 0
+                            c.requestHeadOut.reserve(source.count + extra.count + 512, pool: &arenas)
+                            return RequestHeadWriter.write(c.request, source: source, context: context,
+                                                           into: c.requestHeadOut.spare)
+                        }
+                    }
+                }
+            }
+        }
+        guard let written else {
+            respondError(c, status: 431, message: "request head too large to forward", code: "header_too_large")
+            return false
+        }
+        c.requestHeadOut.count = written
+        u.sendQueue.append(Segment(base: UnsafeRawPointer(c.requestHeadOut.base!), length: written, bid: -1))
+        return true
+    }
+
+    /// The target's path: up to the query.
+    static func pathBytes(_ target: ByteRange, source: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var end = Int(target.start)
+        while end < Int(target.end) && source[end] != UInt8(ascii: "?") { end += 1 }
+        return UnsafeRawBufferPointer(rebasing: source[Int(target.start)..<end])
+    }
+
+    /// `/v1/models` from the catalog, on this connection, without an upstream.
+    private func answerModelList(_ c: ClientConnection, _ table: RoutingTable, source: UnsafeRawBufferPointer,
+                                 headLength: Int) {
+        guard c.requestIsHEAD || Self.isGET(c.request, source: source) else {
+            return respondError(c, status: 405, message: "use GET for this path", code: "method_not_allowed")
+        }
+        // A GET with a body is answered, then the connection closes rather
+        // than reading the body as the next request.
+        if !c.requestBodyDone { c.keepAlive = false }
+        c.inbound.consume(headLength, buffers: buffers)
+        c.requestHeadIn.count = 0
+        c.phase = .exchanging
+        c.headerDeadline = 0
+        let body = table.modelListBody
+        c.responseHeadOut.count = 0
+        c.responseHeadOut.reserve(body.count + 256, pool: &arenas)
+        var head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+        if !c.keepAlive { head += "Connection: close\r\n" }
+        head += "\r\n"
+        head.withUTF8 { c.responseHeadOut.append(UnsafeRawBufferPointer($0), pool: &arenas) }
+        if !c.requestIsHEAD { body.withUnsafeBytes { c.responseHeadOut.append($0, pool: &arenas) } }
+        c.sendQueue.append(Segment(base: UnsafeRawPointer(c.responseHeadOut.base!), length: c.responseHeadOut.count,
+                                   bid: -1))
+        c.responseStarted = true
+        guard c.keepAlive && !draining else { return beginClosing(c) }
+        finishLocalExchange(c)
+    }
+
+    static func isGET(_ head: RequestHead, source: UnsafeRawBufferPointer) -> Bool {
+        guard head.method.count == 3, source.count >= Int(head.method.end) else { return false }
+        let m = Int(head.method.start)
+        return source[m] == UInt8(ascii: "G") && source[m + 1] == UInt8(ascii: "E") && source[m + 2] == UInt8(ascii: "T")
     }
 
     /// For `http://host:port/path?q`, narrows the target to `/path?q` and
@@ -238,20 +332,47 @@ extension Worker {
     /// Answers with an OpenAI-style error and closes: used only before any
     /// byte of a response has gone to the client.
     func respondError(_ c: ClientConnection, status: Int, message: StaticString, code: StaticString) {
+        message.withUTF8Buffer {
+            respondError(c, status: status, message: UnsafeRawBufferPointer($0), code: code, keepOpen: false)
+        }
+    }
+
+    /// `keepOpen`: the request was read whole and no upstream bytes are
+    /// pending, so the connection can serve the next request (a 404 for an
+    /// unknown model need not cost the client a reconnect).
+    func respondError(_ c: ClientConnection, status: Int, message: UnsafeRawBufferPointer, code: StaticString,
+                      keepOpen: Bool) {
         detachUpstream(c)
         guard !c.responseStarted, c.phase == .awaitingHead || c.phase == .exchanging else {
             return closeClient(c, graceful: false)
         }
+        let keep = keepOpen && c.keepAlive && c.requestBodyDone && !draining
         c.responseHeadOut.count = 0
-        c.responseHeadOut.reserve(1024, pool: &arenas)
+        c.responseHeadOut.reserve(1024 + message.count, pool: &arenas)
         if let n = OpenAIErrorBody.writeResponse(
             status: status, message: message, type: OpenAIErrorBody.errorType(forStatus: status), code: code,
-            close: true, into: c.responseHeadOut.spare)
+            close: !keep, extraHeaderLines: c.routeLine.bytes, into: c.responseHeadOut.spare)
         {
             c.responseHeadOut.count = n
             c.sendQueue.append(Segment(base: UnsafeRawPointer(c.responseHeadOut.base!), length: n, bid: -1))
         }
         c.responseStarted = true
-        beginClosing(c)
+        guard keep else { return beginClosing(c) }
+        finishLocalExchange(c)
+    }
+
+    /// The proxy answered the request itself: the connection waits for the
+    /// next request (read once the answer has left, as pipelining requires).
+    func finishLocalExchange(_ c: ClientConnection) {
+        releaseAdmission(c)
+        flushClient(c)
+        c.held.release(to: &bodyBlocks)
+        c.requestHeadIn.count = 0
+        c.phase = .awaitingHead
+        c.resetExchange()
+        c.request.reset()
+        c.keepAliveDeadline = now + settings.keepAliveTimeoutMs * 1_000_000
+        scheduleClientTimer(c)
+        driveClient(c)
     }
 }

@@ -12,6 +12,8 @@ extension Worker {
             buffers.adopt(bid)
             if u.phase == .busy && u.client >= 0 {
                 relayResponseBytes(clients[Int(u.client)], u, bid: bid, count: Int(res))
+            } else if u.phase == .busy, let shadow = u.shadow {
+                consumeShadowBytes(u, shadow, base: UnsafeRawPointer(buffers.pointer(bid)), count: Int(res))
             } else if u.phase == .idle {
                 // A pooled connection must be silent; bytes now mean it is
                 // out of step with the server.
@@ -32,6 +34,7 @@ extension Worker {
         var base = UnsafeRawPointer(buffers.pointer(bid))
         var count = count
         if c.streamIdleDeadline != 0 { c.streamIdleDeadline = now + settings.streamIdleTimeoutMs * 1_000_000 }
+        if c.firstByteNs == 0 { c.firstByteNs = now }
         while !c.responseHeadDone {
             c.firstByteDeadline = 0
             let result: HeadParseResult
@@ -72,6 +75,14 @@ extension Worker {
                     if count == 0 { return }
                     continue
                 }
+                if Self.isRetryableStatus(c.response.status) && canRetry(c) && hasAlternative(c) {
+                    // Nothing of this answer has reached the client: another
+                    // endpoint or model gets the request instead.
+                    c.responseHeadIn.count = 0
+                    c.firstByteNs = 0
+                    return attemptFailed(c, c.response.status == 429 ? .rateLimited : .serverError, status: 502,
+                                         message: "upstream failed", code: "upstream_error")
+                }
                 guard sendResponseHead(c, u, source: source) else { return }
                 base += bodyOffset
                 count -= bodyOffset
@@ -102,7 +113,8 @@ extension Worker {
         if take < count { u.reusable = false }
         if take > 0 {
             buffers.retain(bid)
-            c.sendQueue.append(Segment(base: base, length: take, bid: Int32(bid)))
+            responseQueue(c).append(Segment(base: base, length: take, bid: Int32(bid)))
+            if c.holdingResponse { noteHeldBytes(c, UnsafeRawBufferPointer(start: base, count: take)) }
             c.responseBodyBytes += Int64(take)
             c.pingDeadline = 0
         }
@@ -120,17 +132,18 @@ extension Worker {
         c.responseHeadOut.count = 0
         c.responseHeadOut.reserve(source.count + 256, pool: &arenas)
         guard let n = ResponseHeadWriter.write(
-            r, source: source, closeAfter: closeAfter,
-            extraHeaderLines: UnsafeRawBufferPointer(start: nil, count: 0), into: c.responseHeadOut.spare)
+            r, source: source, closeAfter: closeAfter, extraHeaderLines: c.routeLine.bytes,
+            into: c.responseHeadOut.spare)
         else {
             respondError(c, status: 502, message: "upstream response head too large", code: "bad_upstream_response")
             return false
         }
         c.responseHeadOut.count = n
         c.responseHeadIn.count = 0
-        c.sendQueue.append(Segment(base: UnsafeRawPointer(c.responseHeadOut.base!), length: n, bid: -1))
+        let held = beginsHeld(c)
+        responseQueue(c).append(Segment(base: UnsafeRawPointer(c.responseHeadOut.base!), length: n, bid: -1))
         c.responseHeadDone = true
-        c.responseStarted = true
+        c.responseStarted = !held
         c.responseFraming = r.framing
         c.isEventStream = r.isEventStream
         switch r.framing {
@@ -157,6 +170,11 @@ extension Worker {
     /// The response is complete: the upstream connection goes back to the
     /// pool if it is clean, and the client waits for its next request.
     func finishResponse(_ c: ClientConnection, _ u: UpstreamConnection) {
+        if c.holdingResponse { commitResponse(c) }
+        settleAttempt(c, c.response.status >= 500 ? .serverError : c.response.status == 429 ? .rateLimited : .success)
+        c.held.release(to: &bodyBlocks)
+        c.requestHeadIn.count = 0
+        releaseAdmission(c)
         c.responseDone = true
         c.upstream = -1
         u.client = -1
@@ -175,16 +193,39 @@ extension Worker {
         driveClient(c)
     }
 
+    static func isRetryableStatus(_ status: Int) -> Bool {
+        status == 429 || status == 500 || status == 502 || status == 503 || status == 504
+    }
+
+    /// Whether a retry has somewhere to go: an untried endpoint of the pool
+    /// or a next model in the chain.
+    func hasAlternative(_ c: ClientConnection) -> Bool {
+        guard let table = c.routing?.table, c.pool >= 0 else { return false }
+        if c.tried.count < table.pools[Int(c.pool)].endpointRange.count { return true }
+        guard c.chainModel >= 0 else { return false }
+        return c.chainStep < table.models[Int(c.chainModel)].fallbacks.count
+    }
+
     /// EOF or an error from the upstream.
     func onUpstreamGone(_ u: UpstreamConnection, error: Int32) {
         u.reusable = false
+        if let shadow = u.shadow {
+            // A close-delimited answer ends at EOF; anything else is cut.
+            return finishShadow(u, shadow, failed: !(shadow.headDone && shadow.framing == .untilClose && error == 0))
+        }
         guard u.phase == .busy || u.phase == .connecting, u.client >= 0 else { return closeUpstream(u) }
         let c = clients[Int(u.client)]
+        if c.holdingResponse {
+            // Broke inside the pre-commit window: nothing reached the client.
+            abandonHeldResponse(c)
+            return attemptFailed(c, .serverError, status: 502, message: "upstream closed the stream as it began",
+                                 code: "upstream_disconnected")
+        }
         if !c.responseHeadDone {
-            respondError(c, status: 502,
-                         message: error == 0 ? "upstream closed the connection before responding"
-                             : "upstream reset the connection before responding",
-                         code: "upstream_disconnected")
+            attemptFailed(c, .serverError, status: 502,
+                          message: error == 0 ? "upstream closed the connection before responding"
+                              : "upstream reset the connection before responding",
+                          code: "upstream_disconnected")
         } else if c.responseFraming == .untilClose {
             finishResponse(c, u)
         } else {
@@ -197,6 +238,11 @@ extension Worker {
     /// closed without the framing's end, and an event stream first gets one
     /// `data: {"error":…}` event, which OpenAI's SDKs raise as an error.
     func cutResponse(_ c: ClientConnection, message: StaticString, code: StaticString) {
+        if c.holdingResponse {
+            abandonHeldResponse(c)
+            return attemptFailed(c, .serverError, status: 502, message: message, code: code)
+        }
+        settleAttempt(c, .serverError)
         detachUpstream(c)
         if c.isEventStream { appendStreamErrorEvent(c, message: message, code: code) }
         c.keepAlive = false

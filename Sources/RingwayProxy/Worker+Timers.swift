@@ -56,10 +56,20 @@ extension Worker {
                 return closeClient(c, graceful: false)
             }
         }
+        if due(c.firstByteDeadline) && c.holdingBody {
+            c.firstByteDeadline = 0
+            return respondError(c, status: 408, message: "request body not received in time", code: "request_timeout")
+        }
         if due(c.firstByteDeadline) && !c.responseHeadDone {
             c.firstByteDeadline = 0
-            return respondError(c, status: 504, message: "upstream did not respond within the first-byte timeout",
-                                code: "upstream_timeout")
+            return attemptFailed(c, .timeout, status: 504,
+                                 message: "upstream did not respond within the first-byte timeout",
+                                 code: "upstream_timeout")
+        }
+        if due(c.commitDeadline) { commitResponse(c) }
+        if due(c.retryDeadline) {
+            c.retryDeadline = 0
+            return c.waitingAdmission ? admissionTimedOut(c) : dispatchAttempt(c)
         }
         if due(c.streamIdleDeadline) {
             c.streamIdleDeadline = 0
@@ -94,15 +104,14 @@ extension Worker {
     private func onUpstreamTimer(_ u: UpstreamConnection) {
         if due(u.connectDeadline) && u.phase == .connecting {
             let client = u.client
-            closeUpstream(u)
             if client >= 0 {
-                let c = clients[Int(client)]
-                c.upstream = -1
-                respondError(c, status: 504, message: "upstream connect timed out", code: "upstream_connect_timeout")
+                attemptFailed(clients[Int(client)], .timeout, status: 504, message: "upstream connect timed out",
+                              code: "upstream_connect_timeout")
             }
+            closeUpstream(u)
             return
         }
-        if due(u.idleDeadline) && u.phase == .idle { return closeUpstream(u) }
+        if due(u.idleDeadline) && (u.phase == .idle || u.shadow != nil) { return closeUpstream(u) }
         scheduleUpstreamTimer(u)
     }
 }

@@ -4,29 +4,47 @@ import RingwayIO
 
 /// The worker's keep-alive pool of upstream connections.
 extension Worker {
-    /// A warm idle connection if there is one, else a new one (connecting).
-    func acquireUpstream(for c: ClientConnection) -> Result<UpstreamConnection, UpstreamAcquireFailure> {
-        while let slot = idleUpstreams.popLast() {
+    /// A warm idle connection to `endpoint` (of the client's table
+    /// generation) if there is one, else a new one (connecting).
+    func acquireUpstream(for c: ClientConnection, endpoint: Int) -> Result<UpstreamConnection, UpstreamAcquireFailure> {
+        acquireUpstream(for: c, routing: c.routing!, endpoint: endpoint)
+    }
+
+    /// `c` nil: a connection for a shadow copy, which no client waits on.
+    func acquireUpstream(for c: ClientConnection?, routing: WorkerRouting, endpoint: Int)
+        -> Result<UpstreamConnection, UpstreamAcquireFailure>
+    {
+        let owner = c?.slot ?? -1
+        while let slot = routing.idle[endpoint].popLast() {
             let u = upstreams[Int(slot)]
             guard u.phase == .idle else { continue }
             u.phase = .busy
-            u.client = c.slot
+            u.client = owner
             u.idleDeadline = 0
             upstreamTimers.cancel(u.slot)
             return .success(u)
         }
-        guard openUpstreams < settings.poolMaxPerWorker else { return .failure(.poolFull) }
-        let fd = backend.openSocket(for: upstreamAddress)
+        let pool = routing.table.endpoints[endpoint].pool
+        let poolEntry = routing.table.pools[pool]
+        guard openUpstreams < settings.poolMaxPerWorker,
+              routing.openPerPool[pool] < poolEntry.maxConnectionsPerWorker ?? Int.max
+        else { return .failure(.poolFull) }
+        let address = routing.addresses + endpoint
+        let fd = backend.openSocket(for: address)
         guard fd >= 0 else { return .failure(.socket(-fd)) }
         let u = allocateUpstream()
         u.fd = fd
         u.phase = .connecting
-        u.client = c.slot
+        u.client = owner
         u.reusable = true
+        u.routing = routing
+        u.endpoint = Int32(endpoint)
+        routing.openPerPool[pool] += 1
         openUpstreams += 1
         u.connectInFlight = true
-        backend.connect(fd: fd, upstreamAddress, ud(.upstreamConnect, u))
-        u.connectDeadline = now + settings.connectTimeoutMs * 1_000_000
+        backend.connect(fd: fd, address, ud(.upstreamConnect, u))
+        let connectMs = poolEntry.connectTimeoutMs.map(UInt64.init) ?? settings.connectTimeoutMs
+        u.connectDeadline = now + connectMs * 1_000_000
         scheduleUpstreamTimer(u)
         return .success(u)
     }
@@ -45,12 +63,11 @@ extension Worker {
         scheduleUpstreamTimer(u)
         guard res == 0 else {
             let client = u.client
-            closeUpstream(u)
             if client >= 0 {
-                let c = clients[Int(client)]
-                c.upstream = -1
-                respondError(c, status: 502, message: connectFailureMessage(-res), code: "upstream_unavailable")
+                attemptFailed(clients[Int(client)], .connectFailure, status: 502, message: connectFailureMessage(-res),
+                              code: "upstream_unavailable")
             }
+            closeUpstream(u)
             return
         }
         u.phase = .busy
@@ -98,9 +115,12 @@ extension Worker {
     }
 
     func releaseToPool(_ u: UpstreamConnection) {
+        // A connection of an older table generation is not kept: its
+        // endpoint may be gone from the new one.
+        guard let routing = u.routing, routing === self.routing else { return closeUpstream(u) }
         u.phase = .idle
         u.client = -1
-        idleUpstreams.append(u.slot)
+        routing.idle[Int(u.endpoint)].append(u.slot)
         u.idleDeadline = now + settings.upstreamIdleTimeoutMs * 1_000_000
         scheduleUpstreamTimer(u)
         // Stay armed while idle: the server closing its end shows up as EOF.
@@ -109,7 +129,13 @@ extension Worker {
 
     func closeUpstream(_ u: UpstreamConnection) {
         guard u.phase != .closed else { return }
-        if u.phase == .idle, let i = idleUpstreams.lastIndex(of: u.slot) { idleUpstreams.remove(at: i) }
+        if let shadow = u.shadow { return finishShadow(u, shadow, failed: true) }
+        if let routing = u.routing {
+            if u.phase == .idle, let i = routing.idle[Int(u.endpoint)].lastIndex(of: u.slot) {
+                routing.idle[Int(u.endpoint)].remove(at: i)
+            }
+            routing.openPerPool[routing.table.endpoints[Int(u.endpoint)].pool] -= 1
+        }
         if u.connectInFlight { backend.cancel(ud(.upstreamConnect, u), ud(.ignored, u)) }
         u.phase = .closed
         u.client = -1
@@ -136,6 +162,12 @@ extension Worker {
         u.connectDeadline = 0
         u.idleDeadline = 0
         u.reusable = true
+        u.routing = nil
+        u.endpoint = -1
+        if var body = u.retiredShadowBody {
+            body.release(to: &bodyBlocks)
+            u.retiredShadowBody = nil
+        }
         freeUpstreams.append(u.slot)
     }
 

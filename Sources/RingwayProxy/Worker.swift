@@ -2,6 +2,7 @@ import CRingwayEngine
 import Glibc
 import RingwayHTTP
 import RingwayIO
+import RingwayRouter
 
 /// One worker thread's whole proxy: its ring, listener, connections, upstream
 /// pool and timers. Nothing in here is shared with another thread except the
@@ -14,16 +15,18 @@ public final class Worker<Backend: CompletionSubmitting> {
     let shutdown: ShutdownSignal
     /// Owned by the worker from `run()` on: it closes it when draining.
     let listenFD: Int32
-    let upstreamAddress: UnsafeMutablePointer<rw_address>
+    /// The current table generation; a reload replaces it between loop turns.
+    var routing: WorkerRouting
 
     var clients: [ClientConnection] = []
     var freeClients: [Int32] = []
     var openClients = 0
     var upstreams: [UpstreamConnection] = []
     var freeUpstreams: [Int32] = []
-    var idleUpstreams: [Int32] = []
     var openUpstreams = 0
     var arenas: ArenaPool
+    /// Blocks for request bodies held by model routes (`HeldBody`).
+    var bodyBlocks: ArenaPool
 
     var clientTimers: TimerWheel
     var upstreamTimers: TimerWheel
@@ -52,15 +55,11 @@ public final class Worker<Backend: CompletionSubmitting> {
         self.backend = backend
         buffers = backend.buffers
         arenas = ArenaPool(blockSize: 8192, keepAtMost: 1024)
+        bodyBlocks = ArenaPool(blockSize: HeldBody.blockSize, keepAtMost: 256)
         now = monotonicNanoseconds()
         clientTimers = TimerWheel(tickNanoseconds: WorkerTiming.tickNanoseconds, bucketCount: 1024, now: now)
         upstreamTimers = TimerWheel(tickNanoseconds: WorkerTiming.tickNanoseconds, bucketCount: 1024, now: now)
-        upstreamAddress = .allocate(capacity: 1)
-        upstreamAddress.initialize(to: rw_address())
-        switch settings.upstream {
-        case .tcp(let host, let port): _ = rw_address_ip(host, port, upstreamAddress)
-        case .unix(let path): _ = rw_address_unix(path, upstreamAddress)
-        }
+        routing = WorkerRouting(table: settings.tables?.table ?? Self.sidecarTable(settings.upstream), workerID: id)
         // Request ids are unique per process start, worker and request.
         var seed = UInt64(truncatingIfNeeded: monotonicNanoseconds()) ^ UInt64(getpid()) << 32
         var prefix: [UInt8] = []
@@ -76,7 +75,14 @@ public final class Worker<Backend: CompletionSubmitting> {
         expired.reserveCapacity(256)
     }
 
-    deinit { upstreamAddress.deallocate() }
+    static func sidecarTable(_ upstream: UpstreamTarget) -> RoutingTable {
+        switch upstream {
+        case .tcp(let host, let port):
+            return RoutingTable.sidecar(upstream: .http(host: host, port: port), url: "http://\(host):\(port)", loadedAt: 0)
+        case .unix(let path):
+            return RoutingTable.sidecar(upstream: .unix(path: path), url: "unix:\(path)", loadedAt: 0)
+        }
+    }
 
     public var setupDescription: String { backend.setupDescription }
 
@@ -96,6 +102,8 @@ public final class Worker<Backend: CompletionSubmitting> {
             for i in 0..<n { dispatch(backend.batch[i]) }
             sweepTimers()
             rearmStarved()
+            admitWaiters(routing)
+            refreshRouting()
             if accepting && !acceptArmed && now >= acceptRetryAt { armAccept() }
             if !draining && shutdown.isRequested { beginDrain() }
             if draining && (openClients == 0 || now >= drainDeadline) { break }

@@ -5,12 +5,23 @@ struct UsageError: Error {
     var wantsHelp = false
 }
 
+/// What `ringway serve` was asked to do.
+struct ServePlan {
+    var settings: ProxySettings
+    /// `--config`: the router's JSON file; nil = sidecar mode (`--upstream`).
+    var configPath: String?
+    /// `--listen` was given (it overrides the config file's "listen").
+    var listenGiven = false
+}
+
 /// Parses `ringway serve` flags into settings. Every mistake names the flag.
 enum ServeOptions {
-    static func parse(_ args: [String]) throws(UsageError) -> ProxySettings {
+    static func parse(_ args: [String]) throws(UsageError) -> ServePlan {
         var s = ProxySettings()
         s.workers = System.coreCount
         var sawUpstream = false
+        var configPath: String?
+        var listenGiven = false
         var i = 0
         func value(_ flag: String) throws(UsageError) -> String {
             i += 1
@@ -30,7 +41,11 @@ enum ServeOptions {
             let flag = args[i]
             switch flag {
             case "-h", "--help": throw UsageError(message: "", wantsHelp: true)
-            case "--listen": (s.listenHost, s.listenPort) = try parseHostPort(try value(flag), flag: flag)
+            case "--listen":
+                (s.listenHost, s.listenPort) = try parseHostPort(try value(flag), flag: flag)
+                listenGiven = true
+            case "--config": configPath = try value(flag)
+            case "--max-inspected-body-bytes": s.maxInspectedBodyBytes = Int64(try number(flag, 1024...1 << 30))
             case "--upstream":
                 s.upstream = try parseUpstream(try value(flag))
                 sawUpstream = true
@@ -61,12 +76,17 @@ enum ServeOptions {
             }
             i += 1
         }
-        guard sawUpstream else { throw UsageError(message: "serve needs --upstream (e.g. --upstream http://127.0.0.1:8000)") }
+        if sawUpstream && configPath != nil {
+            throw UsageError(message: "use either --upstream (sidecar mode) or --config, not both")
+        }
+        guard sawUpstream || configPath != nil else {
+            throw UsageError(message: "serve needs --upstream (e.g. --upstream http://127.0.0.1:8000) or --config FILE")
+        }
         for (flag, value) in [("--header-timeout-ms", s.headerTimeoutMs), ("--connect-timeout-ms", s.connectTimeoutMs),
                               ("--first-byte-timeout-ms", s.firstByteTimeoutMs)] where value == 0 {
             throw UsageError(message: "\(flag) must be at least 1")
         }
-        return s
+        return ServePlan(settings: s, configPath: configPath, listenGiven: listenGiven)
     }
 
     static func parseHostPort(_ text: String, flag: String) throws(UsageError) -> (String, UInt16) {

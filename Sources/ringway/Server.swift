@@ -2,10 +2,31 @@ import CRingwayEngine
 import Foundation
 import RingwayIO
 import RingwayProxy
+import RingwayRouter
 
-/// `ringway serve`: listeners, one worker thread per ring, signals, drain.
+/// `ringway serve`: config, listeners, one worker thread per ring, the admin
+/// listener, signals (SIGHUP reloads), drain.
 enum Server {
-    static func run(_ settings: ProxySettings) -> Int32 {
+    static func run(_ plan: ServePlan) -> Int32 {
+        var settings = plan.settings
+        var reloader: ConfigReloader?
+        if let path = plan.configPath {
+            switch ConfigReloader.start(path: path) {
+            case .success(let r): reloader = r
+            case .failure(let f):
+                for line in f.lines { log(line) }
+                return fail("config \(path) refused")
+            }
+            settings.tables = reloader!.source
+            if !plan.listenGiven, let listen = reloader!.source.table.config.listen {
+                do {
+                    (settings.listenHost, settings.listenPort) = try ServeOptions.parseHostPort(listen, flag: "listen")
+                } catch {
+                    return fail("config \(path): \(error.message)")
+                }
+            }
+        }
+
         let fileLimit = rw_raise_nofile_limit()
         // Blocked before any thread starts, so every thread inherits it and
         // only the main thread takes signals, synchronously.
@@ -19,9 +40,10 @@ enum Server {
         }
 
         let shutdown = ShutdownSignal()
+        let frozen = settings
         // Each worker takes over its listener and closes it when draining.
         let workers = WorkerThreads(count: listeners.count, name: "ringway-worker") { index in
-            try UringWorker(id: index, settings: settings, listenFD: listeners[index], shutdown: shutdown)
+            try UringWorker(id: index, settings: frozen, listenFD: listeners[index], shutdown: shutdown)
         }
         if let error = workers.startErrors.first {
             shutdown.request()
@@ -29,25 +51,79 @@ enum Server {
             return fail("cannot start the io_uring engine: \(error)")
         }
 
+        // Health checks and load scrapes run on their own thread; reloads
+        // reach it through the table source.
+        var prober: EndpointProber?
+        if let reloader {
+            prober = EndpointProber(source: reloader.source, log: { log($0) })
+            prober!.start()
+        }
+
+        var admin: AdminServer?
+        if let reloader, let listen = reloader.source.table.config.admin.listen {
+            do {
+                let (host, adminPort) = try ServeOptions.parseHostPort(listen, flag: "admin.listen")
+                switch AdminServer.start(host: host, port: adminPort, handle: { AdminRoutes.handle($0, reloader) }) {
+                case .success(let server):
+                    admin = server
+                    log("admin listening on \(host):\(server.port)")
+                case .failure(let e):
+                    prober?.stop()
+                    shutdown.request()
+                    workers.waitUntilFinished()
+                    return fail(e.message)
+                }
+            } catch {
+                prober?.stop()
+                shutdown.request()
+                workers.waitUntilFinished()
+                return fail("config: \(error.message)")
+            }
+        }
+
         let upstream: String
-        switch settings.upstream {
-        case .tcp(let host, let p): upstream = "http://\(host):\(p)"
-        case .unix(let path): upstream = "unix:\(path)"
+        if let reloader {
+            let t = reloader.source.table
+            upstream = "config \(reloader.path) (version \(t.version): \(t.pools.count) pools, \(t.endpoints.count) endpoints, \(t.models.count) models)"
+        } else {
+            switch settings.upstream {
+            case .tcp(let host, let p): upstream = "upstream http://\(host):\(p)"
+            case .unix(let path): upstream = "upstream unix:\(path)"
+            }
         }
         // The readiness line: scripts and tests wait for it to learn the port.
         FileHandle.standardOutput.write(
             Data("ringway listening on \(settings.listenHost):\(port) workers=\(settings.workers) backend=io_uring\n".utf8))
-        log("upstream \(upstream); ring \(workers.setupDescription); buffers \(settings.backend.bufferCount)x\(settings.backend.bufferSize) B per worker; open files \(fileLimit)")
+        log("\(upstream); ring \(workers.setupDescription); buffers \(settings.backend.bufferCount)x\(settings.backend.bufferSize) B per worker; open files \(fileLimit)")
 
         while true {
             let signal = rw_wait_signal(250)
             if signal == SIGTERM || signal == SIGINT { break }
+            if signal == SIGHUP {
+                guard let reloader else {
+                    log("SIGHUP ignored: sidecar mode has no config file to reload")
+                    continue
+                }
+                logReload(reloader.reload())
+            }
         }
         log("draining (up to \(settings.drainTimeoutMs) ms)")
+        admin?.stop()
+        prober?.stop()
         shutdown.request()
         workers.waitUntilFinished()
         log("stopped")
         return 0
+    }
+
+    static func logReload(_ result: Result<RoutingTable, ConfigLoadFailure>) {
+        switch result {
+        case .success(let t):
+            log("config reloaded: version \(t.version), \(t.pools.count) pools, \(t.endpoints.count) endpoints, \(t.models.count) models")
+        case .failure(let f):
+            for line in f.lines { log(line) }
+            log("config reload refused; the running config stays")
+        }
     }
 
     static func log(_ line: String) {

@@ -3,19 +3,38 @@ enum Usage {
         ringway — a low-latency proxy for OpenAI-style LLM traffic
 
         Usage:
-          ringway serve --upstream URL [options]   run the proxy
+          ringway serve --upstream URL [options]   run the proxy in front of one upstream
+          ringway serve --config FILE [options]    run the router (pools, models, rules)
+          ringway check --config FILE              validate a router config file
           ringway --version                        print the version
           ringway --help                           this text
 
         Run 'ringway serve --help' for the serve options.
         """
 
+    static let checkText = """
+        ringway check --config FILE
+
+        Validates a router config file (see docs/CONFIG.md) without starting anything.
+        ${NAME} references are resolved from the environment, as 'serve' would.
+          --config FILE               the JSON config file to check (required)
+
+        Exit status: 0 valid (prints a one-line summary), 1 invalid or unreadable
+        (each error as FILE:LINE:COLUMN: PATH: REASON on stderr), 2 bad usage.
+        """
+
     static let serveText = """
         ringway serve --upstream URL [options]
+        ringway serve --config FILE [options]
 
         Sidecar mode: every request goes to one upstream.
-          --upstream URL              http://HOST:PORT or unix:/path/to.sock (required)
-          --listen HOST:PORT          where clients connect (default 127.0.0.1:8080; port 0 picks one)
+          --upstream URL              http://HOST:PORT or unix:/path/to.sock
+        Router mode: pools, models, rules, fallbacks from a JSON file (docs/CONFIG.md);
+        SIGHUP or POST /admin/reload reloads it.
+          --config FILE               the router config (instead of --upstream)
+          --max-inspected-body-bytes N  model-routed bodies are read whole (default 33554432, over it: 413)
+          --listen HOST:PORT          where clients connect (default 127.0.0.1:8080 or the config's
+                                      "listen"; port 0 picks one)
           --workers N                 worker threads, one io_uring ring each (default: cores)
 
         Engine:

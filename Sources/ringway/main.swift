@@ -12,8 +12,8 @@ case "-V", "--version", "version":
     print("ringway \(RingwayVersion.string) (\(String(cString: rw_tls_library_version())))")
 case "serve":
     do {
-        let settings = try ServeOptions.parse(Array(arguments.dropFirst()))
-        exit(Server.run(settings))
+        let plan = try ServeOptions.parse(Array(arguments.dropFirst()))
+        exit(Server.run(plan))
     } catch {
         if error.wantsHelp {
             print(Usage.serveText)
@@ -22,6 +22,8 @@ case "serve":
         FileHandle.standardError.write(Data("ringway: \(error.message)\n".utf8))
         exit(2)
     }
+case "check":
+    exit(CheckCommand.run(Array(arguments.dropFirst())))
 default:
     FileHandle.standardError.write(Data("ringway: unknown command '\(arguments[0])' (try 'ringway --help')\n".utf8))
     exit(2)

@@ -105,3 +105,41 @@ struct RequestHeadWriterTests {
         #expect(again.value("x-forwarded-for") == "10.0.0.9")
     }
 }
+
+@Suite("Request head writer: re-framing and pool fields")
+struct RequestHeadWriterReframeTests {
+    static func forward(_ request: String, bodyLength: Int64, removed: [String], extra: String) -> String? {
+        let p = parseRequest(request)
+        guard case .complete = p.result else { Issue.record("parse: \(p.result)"); return nil }
+        let address = Array("10.0.0.9".utf8), packed = RemovedFieldNames.pack(removed), lines = Array(extra.utf8)
+        return address.withUnsafeBytes { a in
+            packed.withUnsafeBytes { r in
+                lines.withUnsafeBytes { e in
+                    let context = ForwardingContext(clientAddress: a, proto: .http, bodyLength: bodyLength,
+                                                    removedFieldNames: r, extraFieldLines: e)
+                    return render(capacity: 4096) { out in
+                        p.raw.withUnsafeBytes { RequestHeadWriter.write(p.head, source: $0, context: context, into: out) }
+                    }.map { text($0) }
+                }
+            }
+        }
+    }
+
+    @Test func aSplicedBodyGetsItsNewLengthAndThePoolsCredentials() {
+        let out = Self.forward(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer client-key\r\n"
+                + "Content-Length: 40\r\nContent-Type: application/json\r\n\r\n",
+            bodyLength: 52, removed: ["authorization"], extra: "authorization: Bearer pool-key\r\n")
+        #expect(out == "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 52\r\nauthorization: Bearer pool-key\r\n"
+            + "X-Forwarded-For: 10.0.0.9\r\nX-Forwarded-Proto: http\r\n\r\n")
+    }
+
+    @Test func removalIgnoresCaseAndReframingDropsTransferEncoding() {
+        let out = Self.forward(
+            "POST /x HTTP/1.1\r\nHost: gw\r\nX-API-KEY: k\r\nTransfer-Encoding: chunked\r\n\r\n",
+            bodyLength: 7, removed: ["x-api-key", "authorization"], extra: "")
+        #expect(out == "POST /x HTTP/1.1\r\nHost: gw\r\nContent-Length: 7\r\n"
+            + "X-Forwarded-For: 10.0.0.9\r\nX-Forwarded-Proto: http\r\n\r\n")
+    }
+}

@@ -43,7 +43,7 @@ import RingwayIO
         h.completeSends(since: mark)
         #expect(h.buffers.recycled.contains(responseBid))
         #expect(h.buffers.inUse == 0)
-        #expect(h.worker.idleUpstreams.count == 1)
+        #expect(h.worker.routing.idle[0].count == 1)
 
         // The next request reuses the pooled connection: no new connect.
         let before = h.backend.mark

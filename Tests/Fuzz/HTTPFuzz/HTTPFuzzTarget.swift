@@ -33,6 +33,7 @@ enum HTTPFuzzTarget {
             RequestRoundTrip.check(input, seed: seed, limits: limits)
             ResponseRoundTrip.check(input, seed: seed, limits: limits)
             ChunkedSplitCheck.check(input, split: splitPoint(seed: seed, count: input.count), limits: limits)
+            BodyInspectionCheck.check(input, split: splitPoint(seed: seed, count: input.count))
             // The escaper's cases all show within a few hundred bytes; longer
             // messages only slow every run down.
             ErrorBodyCheck.check(message: UnsafeRawBufferPointer(rebasing: input.prefix(errorMessageBytes)), seed: seed)

@@ -38,3 +38,15 @@ enum TestPaths {
             .appendingPathComponent("Fixtures/mock_upstream.py").path
     }
 }
+
+extension TestPaths {
+    /// `ringway-bench`, next to the `ringway` binary in use.
+    static func benchBinary() throws -> String {
+        let ringway = try ringwayBinary()
+        let path = URL(fileURLWithPath: ringway).deletingLastPathComponent().appendingPathComponent("ringway-bench").path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw E2EError("ringway-bench not found at \(path); run `swift build` first")
+        }
+        return path
+    }
+}

@@ -1,0 +1,78 @@
+import RingwayHTTP
+import RingwayIO
+import RingwayRouter
+
+/// The pre-commit window (`retry.pre_commit_ms` / `pre_commit_events`): a
+/// stream's head and first events are held back briefly. An upstream that
+/// breaks inside the window is replaced as if it had never answered; one
+/// that survives it is committed and relayed from then on with no added wait.
+extension Worker {
+    /// Whether this response starts held.
+    func beginsHeld(_ c: ClientConnection) -> Bool {
+        guard let table = c.routing?.table, c.isModelRoute, c.response.status == 200, c.response.isEventStream,
+              table.retry.preCommitMs > 0 || table.retry.preCommitEvents > 0, canRetry(c), hasAlternative(c)
+        else { return false }
+        if c.heldResponse == nil { c.heldResponse = SendQueue() }
+        c.holdingResponse = true
+        c.heldEvents = 0
+        c.lastHeldByte = 0
+        if table.retry.preCommitMs > 0 {
+            c.commitDeadline = now + UInt64(table.retry.preCommitMs) * 1_000_000
+            scheduleClientTimer(c)
+        }
+        return true
+    }
+
+    /// The queue the relay appends to: held or live.
+    @inline(__always) func responseQueue(_ c: ClientConnection) -> SendQueue {
+        c.holdingResponse ? c.heldResponse! : c.sendQueue
+    }
+
+    /// Counts SSE events (blank-line ends) in bytes entering the window and
+    /// commits once enough have come.
+    func noteHeldBytes(_ c: ClientConnection, _ bytes: UnsafeRawBufferPointer) {
+        guard c.holdingResponse, let table = c.routing?.table else { return }
+        var previous = c.lastHeldByte
+        for b in bytes {
+            if b == 0x0A && previous == 0x0A { c.heldEvents += 1 }
+            if b != 0x0D { previous = b }
+        }
+        c.lastHeldByte = previous
+        // Bounded like any relay: a fast stream is committed at the watermark.
+        if table.retry.preCommitEvents > 0 && c.heldEvents >= table.retry.preCommitEvents
+            || c.heldResponse!.queuedBytes >= settings.highWatermarkBytes
+        {
+            commitResponse(c)
+        }
+    }
+
+    /// The window closed with the upstream alive: everything held goes out.
+    func commitResponse(_ c: ClientConnection) {
+        guard c.holdingResponse, let held = c.heldResponse else { return }
+        c.holdingResponse = false
+        c.commitDeadline = 0
+        c.responseStarted = true
+        held.moveAll(to: c.sendQueue)
+        flushClient(c)
+    }
+
+    /// The upstream failed inside the window: what it sent is dropped and
+    /// the response state rewound for the next attempt.
+    func abandonHeldResponse(_ c: ClientConnection) {
+        c.heldResponse?.discard(buffers: buffers)
+        c.holdingResponse = false
+        c.commitDeadline = 0
+        c.responseStarted = false
+        c.responseHeadDone = false
+        c.responseDone = false
+        c.responseFraming = .none
+        c.responseRemaining = 0
+        c.responseBodyBytes = 0
+        c.isEventStream = false
+        c.streamIdleDeadline = 0
+        c.streamTotalDeadline = 0
+        c.pingDeadline = 0
+        c.firstByteNs = 0
+        c.keepAlive = c.request.keepAlive && !draining
+    }
+}

@@ -1,0 +1,151 @@
+import CRingwayEngine
+import Glibc
+import RingwayHTTP
+import RingwayIO
+import RingwayRouter
+
+/// Shadow traffic: a sampled fraction of a model's requests is sent again to
+/// a shadow pool. The copy runs on its own upstream connection, its answer
+/// is read and thrown away, and nothing about it can hold up the real one.
+extension Worker {
+    func maybeShadow(_ c: ClientConnection, _ routing: WorkerRouting, bodyLength: Int64, splice: [UInt8]?,
+                     spliceRange: Range<Int64>?) {
+        guard c.servedModel >= 0, let s = routing.table.shadowOfModel[Int(c.servedModel)],
+              routing.shadowSamplers[s].next()
+        else { return }
+        routing.shadowStats[s].requests += 1
+        let pool = routing.table.shadows[s].pool
+        let affinity = c.inspector?.summary.prefixHash ?? 0
+        guard let member = routing.balancers[pool].pick(affinityKey: affinity, now: now, exclude: TriedEndpoints())
+        else {
+            routing.shadowStats[s].failed += 1
+            return
+        }
+        let endpoint = routing.table.endpointIndex(pool: pool, member: member)
+        guard case .success(let u) = acquireUpstream(for: nil, routing: routing, endpoint: endpoint) else {
+            routing.shadowStats[s].failed += 1
+            return
+        }
+        u.reusable = c.request.isHTTP11
+        let shadow = ShadowExchange(shadow: s, startedAt: now)
+        u.shadow = shadow
+        // The copy's own head: the shadow pool's Host and fields.
+        let source = c.requestHeadIn.bytes
+        let poolEntry = routing.table.pools[pool]
+        let written: Int? = c.peerIP.withUnsafeBytes { peer in
+            poolEntry.hostHeader.withUnsafeBytes { host in
+                poolEntry.removedFieldNames.withUnsafeBytes { removed in
+                    poolEntry.extraFieldLines.withUnsafeBytes { extra in
+                        let context = ForwardingContext(
+                            clientAddress: peer, proto: .http, hostOverride: host, bodyLength: bodyLength,
+                            removedFieldNames: removed, extraFieldLines: extra)
+                        shadow.head.reserve(source.count + extra.count + 512, pool: &arenas)
+                        return RequestHeadWriter.write(c.request, source: source, context: context,
+                                                       into: shadow.head.spare)
+                    }
+                }
+            }
+        }
+        guard let written else { return closeUpstream(u) }
+        shadow.head.count = written
+        if let splice, let range = spliceRange {
+            c.held.forEachSlice(in: 0..<range.lowerBound) { shadow.body.append(UnsafeRawBufferPointer(start: $0, count: $1), pool: &bodyBlocks) }
+            splice.withUnsafeBytes { shadow.body.append($0, pool: &bodyBlocks) }
+            c.held.forEachSlice(in: range.upperBound..<c.held.total) {
+                shadow.body.append(UnsafeRawBufferPointer(start: $0, count: $1), pool: &bodyBlocks)
+            }
+        } else {
+            c.held.forEachSlice(in: 0..<c.held.total) { shadow.body.append(UnsafeRawBufferPointer(start: $0, count: $1), pool: &bodyBlocks) }
+        }
+        u.sendQueue.append(Segment(base: UnsafeRawPointer(shadow.head.base!), length: written, bid: -1))
+        shadow.body.forEachSlice(in: 0..<shadow.body.total) { u.sendQueue.append(Segment(base: $0, length: $1, bid: -1)) }
+        // The shadow's whole exchange is bounded by the first-byte timeout.
+        u.idleDeadline = now + settings.firstByteTimeoutMs * 1_000_000
+        scheduleUpstreamTimer(u)
+        flushUpstream(u)
+    }
+
+    /// Reads the shadow's answer: its head for the status, then its framing
+    /// to know when it ends. The bytes go nowhere.
+    func consumeShadowBytes(_ u: UpstreamConnection, _ shadow: ShadowExchange, base: UnsafeRawPointer, count: Int) {
+        var base = base
+        var count = count
+        if !shadow.headDone {
+            shadow.headIn.append(UnsafeRawBufferPointer(start: base, count: count), pool: &arenas)
+            switch ResponseHeadParser.parse(shadow.headIn.bytes, requestWasHEAD: false, limits: settings.limits,
+                                            into: &shadow.response) {
+            case .incomplete:
+                if shadow.headIn.count > settings.limits.maxHeaderBytes { finishShadow(u, shadow, failed: true) }
+                return
+            case .failure: return finishShadow(u, shadow, failed: true)
+            case .complete(let n):
+                let bodyBytes = shadow.headIn.count - n
+                if shadow.response.isInformational {
+                    shadow.headIn.count = 0
+                    return
+                }
+                shadow.headDone = true
+                shadow.status = shadow.response.status
+                shadow.framing = shadow.response.framing
+                if !shadow.response.keepAlive { u.reusable = false }
+                if case .contentLength(let n) = shadow.framing { shadow.remaining = n }
+                if case .chunked = shadow.framing {
+                    var unlimited = settings.limits
+                    unlimited.maxBodyBytes = .max
+                    shadow.chunks = ChunkedFraming(limits: unlimited)
+                }
+                base += count - bodyBytes
+                count = bodyBytes
+            }
+        }
+        switch shadow.framing {
+        case .none: finishShadow(u, shadow, failed: false)
+        case .contentLength:
+            shadow.remaining -= Int64(count)
+            if shadow.remaining <= 0 {
+                if shadow.remaining < 0 { u.reusable = false }
+                finishShadow(u, shadow, failed: false)
+            }
+        case .chunked:
+            switch shadow.chunks.feed(UnsafeRawBufferPointer(start: base, count: count)) {
+            case .needMore: break
+            case .done(let consumed):
+                if consumed < count { u.reusable = false }
+                finishShadow(u, shadow, failed: false)
+            case .failure: finishShadow(u, shadow, failed: true)
+            }
+        case .untilClose: break
+        }
+    }
+
+    /// Records the outcome and lets the connection go (pooled when clean).
+    func finishShadow(_ u: UpstreamConnection, _ shadow: ShadowExchange, failed: Bool) {
+        u.shadow = nil
+        if let routing = u.routing, shadow.shadow < routing.shadowStats.count {
+            var stats = routing.shadowStats[shadow.shadow]
+            if failed || shadow.status == 0 {
+                stats.failed += 1
+            } else {
+                stats.completed += 1
+                stats.byStatusClass[min(shadow.status / 100, 5)] += 1
+                let latency = now &- shadow.startedAt
+                stats.latencyTotalNs &+= latency
+                stats.latencyMaxNs = max(stats.latencyMaxNs, latency)
+            }
+            routing.shadowStats[shadow.shadow] = stats
+        }
+        shadow.head.giveBack(to: &arenas)
+        shadow.headIn.giveBack(to: &arenas)
+        // Sends still in flight point into the body copy: the connection is
+        // closed rather than pooled then, and the blocks are only given back
+        // once no send can read them (see releaseUpstreamSlotIfDone).
+        if !failed && u.reusable && u.sendQueue.isIdle && u.phase == .busy {
+            shadow.body.release(to: &bodyBlocks)
+            u.idleDeadline = 0
+            releaseToPool(u)
+        } else {
+            u.retiredShadowBody = shadow.body
+            closeUpstream(u)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import CRingwayEngine
+import RingwayRouter
+
+/// One worker's view of one routing table: the endpoints' socket addresses,
+/// its keep-alive connections per endpoint and the balancing state per pool.
+/// A reload gives the worker a new one; exchanges that started on the old
+/// one keep it alive (they hold a reference) and finish on it.
+final class WorkerRouting {
+    let table: RoutingTable
+    /// One `rw_address` per endpoint, stable for the object's life: connects
+    /// in flight point at them.
+    let addresses: UnsafeMutablePointer<rw_address>
+    /// Idle keep-alive upstream connections (slots) per endpoint.
+    var idle: [[Int32]]
+    /// Open upstream connections per pool, against `max_connections`.
+    var openPerPool: [Int]
+    let balancers: [PoolBalancer]
+    /// Requests of this worker waiting for a slot in a saturated pool.
+    var queues: [AdmissionQueue]
+    /// Sum of the queues' counts: the loop skips admission when zero.
+    var waiting = 0
+    var shadowSamplers: [ShadowSampler]
+    var shadowStats: [ShadowStats]
+
+    init(table: RoutingTable, workerID: Int) {
+        self.table = table
+        addresses = .allocate(capacity: max(1, table.endpoints.count))
+        for (i, e) in table.endpoints.enumerated() {
+            addresses[i] = rw_address()
+            switch e.address {
+            case .http(let host, let port), .https(let host, let port): _ = rw_address_ip(host, port, addresses + i)
+            case .unix(let path): _ = rw_address_unix(path, addresses + i)
+            }
+        }
+        idle = Array(repeating: [], count: table.endpoints.count)
+        openPerPool = Array(repeating: 0, count: table.pools.count)
+        shadowSamplers = table.shadows.map { ShadowSampler(fraction: $0.fraction) }
+        shadowStats = Array(repeating: ShadowStats(), count: table.shadows.count)
+        queues = table.pools.map {
+            AdmissionQueue(classes: max(1, table.priorityClassCount), maxWaiting: $0.concurrency == nil ? 0 : $0.queue.maxWaiting)
+        }
+        balancers = table.pools.enumerated().map { p, pool in
+            PoolBalancer(strategy: pool.strategy, weights: pool.weights, outlier: pool.outlier,
+                         shared: table.endpoints[pool.endpointRange].map(\.shared),
+                         seed: UInt64(workerID &* 7919 &+ p &+ 1) &* 0x9E37_79B9_7F4A_7C15,
+                         // Keyed by URL, so a reload that adds or drops an
+                         // endpoint moves only its share of conversations.
+                         ringKeys: table.endpoints[pool.endpointRange].map { AffinityHash.ringKey(url: $0.url) })
+        }
+    }
+
+    deinit { addresses.deallocate() }
+}

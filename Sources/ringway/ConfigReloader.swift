@@ -1,0 +1,62 @@
+import Foundation
+import RingwayRouter
+import Synchronization
+
+/// Loads the config file into routing tables: at start, on SIGHUP and on
+/// `POST /admin/reload`. A file that fails validation, resolution or
+/// compilation is refused whole and the running table stays.
+final class ConfigReloader: Sendable {
+    let path: String
+    let source: RoutingTableSource
+    /// Serializes reloads (the signal loop and the admin thread).
+    private let lock = Mutex<Int>(0)
+
+    private init(path: String, source: RoutingTableSource) {
+        self.path = path
+        self.source = source
+    }
+
+    static func start(path: String) -> Result<ConfigReloader, ConfigLoadFailure> {
+        switch build(path: path, version: 1, previous: nil) {
+        case .success(let table): return .success(ConfigReloader(path: path, source: RoutingTableSource(table)))
+        case .failure(let f): return .failure(f)
+        }
+    }
+
+    /// Loads the file again; on success workers switch to the new table
+    /// between requests and in-flight exchanges finish on the old one.
+    func reload() -> Result<RoutingTable, ConfigLoadFailure> {
+        lock.withLock { _ in
+            let current = source.table
+            let result = Self.build(path: path, version: current.version + 1, previous: current)
+            if case .success(let table) = result { source.publish(table) }
+            return result
+        }
+    }
+
+    private static func build(path: String, version: Int, previous: RoutingTable?) -> Result<RoutingTable, ConfigLoadFailure> {
+        let config: RouterConfig
+        switch RouterConfig.load(path: path, environment: ProcessInfo.processInfo.environment) {
+        case .success(let c): config = c
+        case .failure(let errors):
+            return .failure(ConfigLoadFailure(lines: errors.errors.map { $0.formatted(file: path) }))
+        }
+        let resolved: RouterConfig
+        switch EndpointResolver.resolve(config) {
+        case .success(let r): resolved = r
+        case .failure(let f): return .failure(f)
+        }
+        do {
+            return .success(try RoutingTable.compile(
+                resolved, version: version, loadedAt: Date().timeIntervalSince1970, previous: previous))
+        } catch {
+            return .failure(ConfigLoadFailure(lines: ["\(path): \(error.description)"]))
+        }
+    }
+}
+
+/// Why a config could not become the routing table, one line per problem.
+struct ConfigLoadFailure: Error {
+    var lines: [String]
+    var summary: String { lines.joined(separator: "\n") }
+}

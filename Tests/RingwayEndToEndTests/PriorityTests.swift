@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// Priority admission end to end: a pool limited to one request in flight.
+extension EndToEnd {
+    @Suite struct Priority {
+        static func config(_ mock: BenchMock, maxWaiting: Int, timeoutMs: Int = 5_000) -> String {
+            """
+            {"admin": null,
+             "pools": {"p": {"endpoints": ["\(mock.url)"], "max_concurrency": 1,
+                             "queue": {"max_waiting": \(maxWaiting), "timeout_ms": \(timeoutMs)}}},
+             "models": {"m": {"pool": "p"}}}
+            """
+        }
+
+        /// Sends on its own connection; returns status and completion time.
+        static func launch(_ proxy: ConfiguredProxy, priority: String, delayUs: Int, into results: Results,
+                           group: DispatchGroup) {
+            // A thread each: GCD's pool may hold blocked work back on 2 cores,
+            // which would serialize the very requests meant to overlap.
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                let response = try? proxy.send(chatRequest(
+                    model: "m", headers: [("x-ringway-priority", priority), ("x-mock-ttft-us", "\(delayUs)")]))
+                results.record(priority, status: response?.status ?? -1, retryAfter: response?.head.value("retry-after"))
+            }.start()
+        }
+
+        @Test func waitingRequestsAreAdmittedByPriorityAndLowIsShedFirst() throws {
+            let mock = try BenchMock()
+            defer { mock.stop() }
+            let proxy = try ConfiguredProxy(config: Self.config(mock, maxWaiting: 2))
+            defer { proxy.stop() }
+            let results = Results()
+            let group = DispatchGroup()
+            Self.launch(proxy, priority: "normal", delayUs: 400_000, into: results, group: group)  // holds the slot
+            sleepMillis(100)
+            Self.launch(proxy, priority: "low", delayUs: 1_000, into: results, group: group)       // waits
+            sleepMillis(50)
+            Self.launch(proxy, priority: "low", delayUs: 1_000, into: results, group: group)       // waits (queue full)
+            sleepMillis(50)
+            Self.launch(proxy, priority: "critical", delayUs: 1_000, into: results, group: group)  // sheds the newer low
+            group.wait()
+            let order = results.entries
+            #expect(order.count == 4)
+            // The shed low request is answered at once, with Retry-After.
+            let shed = order.filter { $0.status == 429 }
+            #expect(shed.count == 1 && shed.first?.priority == "low" && shed.first?.retryAfter == "1", "\(order)")
+            let served = order.filter { $0.status == 200 }.map(\.priority)
+            // Then: the slot holder, the critical one, the remaining low one.
+            #expect(served == ["normal", "critical", "low"], "\(order)\n\(proxy.logs)")
+        }
+
+        @Test func aRequestThatWaitsPastTheQueueTimeoutGets503() throws {
+            let mock = try BenchMock()
+            defer { mock.stop() }
+            let proxy = try ConfiguredProxy(config: Self.config(mock, maxWaiting: 4, timeoutMs: 150))
+            defer { proxy.stop() }
+            let results = Results()
+            let group = DispatchGroup()
+            Self.launch(proxy, priority: "normal", delayUs: 600_000, into: results, group: group)
+            sleepMillis(100)
+            Self.launch(proxy, priority: "high", delayUs: 1_000, into: results, group: group)
+            group.wait()
+            let waited = results.entries.first { $0.priority == "high" }
+            #expect(waited?.status == 503)
+            #expect(waited?.retryAfter == "1")
+            #expect(results.entries.first { $0.priority == "normal" }?.status == 200)
+        }
+    }
+}
+
+final class Results: @unchecked Sendable {
+    struct Entry: CustomStringConvertible {
+        var priority: String
+        var status: Int
+        var retryAfter: String?
+        var description: String { "\(priority):\(status)" }
+    }
+
+    private var list: [Entry] = []
+    private let lock = NSLock()
+    func record(_ priority: String, status: Int, retryAfter: String?) {
+        lock.lock()
+        list.append(Entry(priority: priority, status: status, retryAfter: retryAfter))
+        lock.unlock()
+    }
+
+    var entries: [Entry] { lock.lock(); defer { lock.unlock() }; return list }
+}

@@ -1,0 +1,428 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Model routing end to end: real `ringway serve --config` in front of
+/// several `ringway-bench upstream` mocks.
+extension EndToEnd {
+    @Suite struct Routing {
+        /// Two pools, one mock each, models with an alias and an upstream name.
+        static func twoPools(_ a: BenchMock, _ b: BenchMock, extra: String = "") -> String {
+            """
+            {
+              "admin": null,
+              "pools": {
+                "pa": {"endpoints": ["\(a.url)"]},
+                "pb": {"endpoints": ["\(b.url)"]}
+              },
+              "models": {
+                "small": {"pool": "pa", "upstream_model": "org/small-v1"},
+                "large": {"pool": "pb", "aliases": ["big"]}
+              }\(extra)
+            }
+            """
+        }
+
+        @Test func routesByModelAndSplicesTheUpstreamName() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: Self.twoPools(a, b))
+            defer { proxy.stop() }
+
+            let small = try proxy.send(chatRequest(model: "small"))
+            #expect(small.status == 200, "\(small.text)\n\(proxy.logs)")
+            #expect(try small.json()["model"] as? String == "org/small-v1")
+            let route = routeFields(small)
+            #expect(route["model"] == "small")
+            #expect(route["pool"] == "pa")
+            #expect(route["endpoint"] == a.url)
+            #expect(route["attempt"] == "1")
+
+            // An alias reaches its model's pool under the model's own name.
+            let big = try proxy.send(chatRequest(model: "big"))
+            #expect(big.status == 200)
+            #expect(routeFields(big)["pool"] == "pb")
+            #expect(try big.json()["model"] as? String == "large")
+            #expect(try a.requestsSeen().count == 1)
+            #expect(try b.requestsSeen().count == 1)
+        }
+
+        @Test func unknownModelIs404AndTheConnectionStaysUsable() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: Self.twoPools(a, b))
+            defer { proxy.stop() }
+            let client = try proxy.connect()
+            defer { client.close() }
+            try client.send(chatRequest(model: "gpt-9"))
+            let missing = try client.readResponse(method: "POST")
+            #expect(missing.status == 404)
+            let error = try missing.json()["error"] as? [String: Any]
+            #expect(error?["code"] as? String == "model_not_found")
+            #expect((error?["message"] as? String)?.contains("gpt-9") == true)
+            try client.send(chatRequest(model: "small"))
+            #expect(try client.readResponse(method: "POST").status == 200)
+        }
+
+        @Test func invalidJSONIs400() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: Self.twoPools(a, b))
+            defer { proxy.stop() }
+            let bad = try proxy.send(HTTPRequest.make(method: "POST", path: "/v1/chat/completions",
+                                                      headers: [("Content-Type", "application/json")],
+                                                      body: #"{"model":"small","messages":[}"#))
+            #expect(bad.status == 400)
+            let error = try bad.json()["error"] as? [String: Any]
+            #expect(error?["code"] as? String == "invalid_json")
+            #expect(try a.requestsSeen().isEmpty)
+        }
+
+        @Test func modelListComesFromTheCatalog() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: Self.twoPools(a, b))
+            defer { proxy.stop() }
+            let client = try proxy.connect()
+            defer { client.close() }
+            try client.send(HTTPRequest.get("/v1/models"))
+            let list = try client.readResponse()
+            #expect(list.status == 200)
+            let ids = (try list.json()["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            #expect(ids == ["small", "large", "big"])
+            // Keep-alive: the same connection serves a model request next.
+            try client.send(chatRequest(model: "large"))
+            #expect(try client.readResponse(method: "POST").status == 200)
+        }
+
+        @Test func passthroughPrefixGoesToItsPool() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: Self.twoPools(a, b, extra: """
+                ,
+                "routes": [{"prefix": "/echo", "pool": "pb"}]
+                """))
+            defer { proxy.stop() }
+            let echoed = try proxy.send(HTTPRequest.make(method: "POST", path: "/echo", body: "ping"))
+            #expect(echoed.status == 200, "\(echoed.text)\n\(proxy.logs)")
+            #expect(routeFields(echoed)["pool"] == "pb")
+            let unrouted = try proxy.send(HTTPRequest.get("/nowhere"), method: "GET")
+            #expect(unrouted.status == 404)
+        }
+
+        @Test func aDeadEndpointIsRetriedOnAnotherBeforeTheClientSeesIt() throws {
+            let a = try BenchMock()
+            defer { a.stop() }
+            let dead = try unusedLoopbackPort()
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"p": {"endpoints": ["http://127.0.0.1:\(dead)", "\(a.url)"]}},
+                 "models": {"m": {"pool": "p"}}}
+                """)
+            defer { proxy.stop() }
+            var retried = 0
+            for _ in 0..<6 {
+                let r = try proxy.send(chatRequest(model: "m"))
+                #expect(r.status == 200, "\(r.text)\n\(proxy.logs)")
+                #expect(routeFields(r)["endpoint"] == a.url)
+                if routeFields(r)["attempt"] == "2" { retried += 1 }
+            }
+            #expect(retried >= 1)
+        }
+
+        @Test func aFailingModelFallsBackDownItsChain() throws {
+            let backup = try BenchMock()
+            defer { backup.stop() }
+            let dead = try unusedLoopbackPort()
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"primary": {"endpoints": ["http://127.0.0.1:\(dead)"]},
+                           "spare": {"endpoints": ["\(backup.url)"]}},
+                 "models": {"main": {"pool": "primary", "fallbacks": ["reserve"]},
+                            "reserve": {"pool": "spare", "upstream_model": "reserve-v2"}}}
+                """)
+            defer { proxy.stop() }
+            let r = try proxy.send(chatRequest(model: "main"))
+            #expect(r.status == 200, "\(r.text)\n\(proxy.logs)")
+            #expect(routeFields(r)["model"] == "reserve")
+            #expect(routeFields(r)["attempt"] == "2")
+            #expect(try r.json()["model"] as? String == "reserve-v2")
+        }
+
+        @Test func anUpstream503IsRetriedThenRelayedWhenEveryAttemptFails() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"p": {"endpoints": ["\(a.url)", "\(b.url)"]}},
+                 "models": {"m": {"pool": "p"}},
+                 "retry": {"max_attempts": 3, "backoff_ms": 1}}
+                """)
+            defer { proxy.stop() }
+            let r = try proxy.send(chatRequest(model: "m", headers: [("x-mock-status", "503")]))
+            // Both endpoints answered 503: the last answer is the client's.
+            #expect(r.status == 503)
+            #expect(routeFields(r)["attempt"] == "2")
+            #expect(try a.requestsSeen().count == 1)
+            #expect(try b.requestsSeen().count == 1)
+        }
+
+        @Test func prefixAffinityKeepsARepeatedPromptOnOneEndpoint() throws {
+            let mocks = try (0..<3).map { _ in try BenchMock() }
+            defer { mocks.forEach { $0.stop() } }
+            let endpoints = mocks.map { "\"\($0.url)\"" }.joined(separator: ",")
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"p": {"endpoints": [\(endpoints)], "strategy": "prefix_affinity",
+                                 "affinity": {"prefix_bytes": 64, "load_factor": 1.25}}},
+                 "models": {"m": {"pool": "p"}}}
+                """)
+            defer { proxy.stop() }
+            var seen: [String: Set<String>] = [:]
+            for round in 0..<4 {
+                for prompt in 0..<6 {
+                    // 64 bytes of prefix: the system prompt and the start of
+                    // the user turn, which differs per conversation only.
+                    let content = "conversation \(prompt) " + String(repeating: "-", count: 60) + " turn \(round)"
+                    let r = try proxy.send(chatRequest(model: "m", content: content))
+                    #expect(r.status == 200)
+                    seen["conversation \(prompt)", default: []].insert(routeFields(r)["endpoint"] ?? "?")
+                }
+            }
+            // Every request of one conversation lands on one endpoint.
+            for (_, endpoints) in seen { #expect(endpoints.count == 1) }
+            #expect(Set(seen.values.flatMap { $0 }).count >= 2, "six conversations should not all share one endpoint")
+        }
+
+        @Test func rulesPickTheModelByHeaderAndByMessageText() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: Self.twoPools(a, b, extra: """
+                ,
+                "rules": [
+                  {"name": "tenant-acme", "match": {"header": {"x-tenant": "acme"}}, "model": "large"},
+                  {"name": "translations", "match": {"last_user_message": "(?i)translate"}, "pool": "pb"}
+                ]
+                """))
+            defer { proxy.stop() }
+            let plain = try proxy.send(chatRequest(model: "small"))
+            #expect(routeFields(plain)["rule"] == "-")
+            #expect(routeFields(plain)["pool"] == "pa")
+            let acme = try proxy.send(chatRequest(model: "small", headers: [("X-Tenant", "acme")]))
+            #expect(routeFields(acme)["rule"] == "tenant-acme")
+            #expect(routeFields(acme)["model"] == "large")
+            let translate = try proxy.send(chatRequest(model: "small", content: "Please TRANSLATE this"))
+            #expect(routeFields(translate)["rule"] == "translations")
+            #expect(routeFields(translate)["pool"] == "pb")
+        }
+
+        @Test func apiKeysFromTheEnvironmentAreRequired() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            setenv("RINGWAY_E2E_KEY", "sk-e2e-0123456789", 1)
+            let proxy = try ConfiguredProxy(config: Self.twoPools(a, b, extra: """
+                ,
+                "require_key": true,
+                "keys": [{"name": "team-a", "key": "${RINGWAY_E2E_KEY}"}]
+                """))
+            defer { proxy.stop() }
+            let anonymous = try proxy.send(chatRequest(model: "small"))
+            #expect(anonymous.status == 401)
+            #expect((try anonymous.json()["error"] as? [String: Any])?["code"] as? String == "invalid_api_key")
+            let wrong = try proxy.send(chatRequest(model: "small", headers: [("Authorization", "Bearer sk-nope")]))
+            #expect(wrong.status == 401)
+            let right = try proxy.send(chatRequest(model: "small",
+                                                   headers: [("Authorization", "Bearer sk-e2e-0123456789")]))
+            #expect(right.status == 200, "\(right.text)\n\(proxy.logs)")
+        }
+
+        @Test func sighupAndAdminReloadSwapTheConfigAndRefuseABadOne() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: Self.twoPools(a, b))
+            defer { proxy.stop() }
+            #expect(routeFields(try proxy.send(chatRequest(model: "small")))["pool"] == "pa")
+            try proxy.rewrite(Self.twoPools(a, b).replacingOccurrences(of: #""pool": "pa""#, with: #""pool": "pb""#))
+            proxy.process.signal(SIGHUP)
+            #expect(eventually(timeoutMs: 3_000) {
+                (try? routeFields(proxy.send(chatRequest(model: "small")))["pool"]) == "pb"
+            }, "\(proxy.logs)")
+            // A broken file is refused and the running config stays.
+            try proxy.rewrite(#"{"pools": {}}"#)
+            proxy.process.signal(SIGHUP)
+            #expect(eventually(timeoutMs: 3_000) { proxy.logs.contains("config reload refused") })
+            #expect(routeFields(try proxy.send(chatRequest(model: "small")))["pool"] == "pb")
+        }
+
+        @Test func reloadUnderLoadFailsNoRequest() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: Self.twoPools(a, b))
+            defer { proxy.stop() }
+            let failures = Counter(), sent = Counter()
+            let stop = Counter()
+            let group = DispatchGroup()
+            for worker in 0..<4 {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    guard let client = try? proxy.connect() else { failures.add(); return }
+                    defer { client.close() }
+                    while stop.value == 0 {
+                        do {
+                            try client.send(chatRequest(model: worker % 2 == 0 ? "small" : "big", stream: worker == 3))
+                            let r = try client.readResponse(method: "POST")
+                            if r.status != 200 { failures.add() }
+                            sent.add()
+                        } catch {
+                            failures.add()
+                            return
+                        }
+                    }
+                }.start()
+            }
+            for i in 0..<6 {
+                sleepMillis(100)
+                let target = i % 2 == 0 ? "pb" : "pa"
+                try proxy.rewrite(Self.twoPools(a, b).replacingOccurrences(of: #""pool": "pa""#, with: #""pool": "\#(target)""#))
+                proxy.process.signal(SIGHUP)
+            }
+            sleepMillis(200)
+            stop.add()
+            group.wait()
+            #expect(failures.value == 0, "\(proxy.logs)")
+            #expect(sent.value > 50)
+            #expect(proxy.logs.components(separatedBy: "config reloaded").count - 1 == 6)
+        }
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private var n = 0
+    private let lock = NSLock()
+    func add() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
+
+extension EndToEnd {
+    @Suite struct Steering {
+        @Test func shadowTrafficIsMirroredWithoutDelayingTheRealAnswer() throws {
+            let real = try BenchMock()
+            let canary = try BenchMock(flags: ["--ttft-us", "400000"])
+            defer { real.stop(); canary.stop() }
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"main": {"endpoints": ["\(real.url)"]}, "canary": {"endpoints": ["\(canary.url)"]}},
+                 "models": {"m": {"pool": "main"}},
+                 "shadows": [{"model": "m", "pool": "canary", "fraction": 1.0}]}
+                """)
+            defer { proxy.stop() }
+            let started = monotonicNanos()
+            let r = try proxy.send(chatRequest(model: "m"))
+            let elapsed = millisSince(started)
+            #expect(r.status == 200)
+            #expect(routeFields(r)["pool"] == "main")
+            // The canary takes 400 ms to answer; the client did not wait for it.
+            #expect(elapsed < 300, "real answer took \(elapsed) ms")
+            #expect(eventually(timeoutMs: 3_000) { ((try? canary.requestsSeen()) ?? []).count == 1 })
+            #expect(try real.requestsSeen().count == 1)
+        }
+
+        @Test func loadAwareBalancingSteersAwayFromAQueuedBackend() throws {
+            // One backend with a single slot, kept busy so its queue grows;
+            // the scraped vllm:num_requests_waiting must push traffic away.
+            let busy = try BenchMock(flags: ["--slots", "1"])
+            let idle = try BenchMock()
+            defer { busy.stop(); idle.stop() }
+            var holders: [RawHTTPClient] = []
+            for _ in 0..<4 {
+                let c = try RawHTTPClient(port: busy.port)
+                try c.send(chatRequest(model: "m", headers: [("x-mock-ttft-us", "3000000")]))
+                holders.append(c)
+            }
+            defer { holders.forEach { $0.close() } }
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"p": {"endpoints": ["\(busy.url)", "\(idle.url)"], "strategy": "load_aware",
+                                 "metrics": {"interval_ms": 50, "timeout_ms": 50}}},
+                 "models": {"m": {"pool": "p"}}}
+                """)
+            defer { proxy.stop() }
+            sleepMillis(300)  // a few scrapes
+            var toIdle = 0
+            for _ in 0..<10 {
+                let r = try proxy.send(chatRequest(model: "m"))
+                if routeFields(r)["endpoint"] == idle.url { toIdle += 1 }
+            }
+            #expect(toIdle == 10, "\(toIdle) of 10 went to the idle backend\n\(proxy.logs)")
+        }
+
+        @Test func aFailingHealthCheckTakesAnEndpointOutOfRotation() throws {
+            let healthy = try BenchMock()
+            let sick = try BenchMock()
+            defer { healthy.stop(); sick.stop() }
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"p": {"endpoints": ["\(healthy.url)", "\(sick.url)"],
+                                 "health_check": {"interval_ms": 50, "timeout_ms": 50, "unhealthy_after": 1, "healthy_after": 1}}},
+                 "models": {"m": {"pool": "p"}}}
+                """)
+            defer { proxy.stop() }
+            sick.stop()
+            #expect(eventually(timeoutMs: 3_000) { proxy.logs.contains("unhealthy") }, "\(proxy.logs)")
+            for _ in 0..<6 {
+                let r = try proxy.send(chatRequest(model: "m"))
+                #expect(r.status == 200)
+                #expect(routeFields(r)["attempt"] == "1", "an unhealthy endpoint was still tried first")
+            }
+        }
+    }
+}
+
+extension EndToEnd {
+    @Suite struct PreCommit {
+        /// The flaky pool's requests carry `x-mock-fail: midstream` (a pool
+        /// header), so its streams break after their first events.
+        static func config(_ flaky: BenchMock, _ steady: BenchMock, window: String) -> String {
+            """
+            {"admin": null,
+             "pools": {"flaky": {"endpoints": ["\(flaky.url)"], "headers": {"x-mock-fail": "midstream"}},
+                       "steady": {"endpoints": ["\(steady.url)"]}},
+             "models": {"m": {"pool": "flaky", "fallbacks": ["backup"]}, "backup": {"pool": "steady"}},
+             "retry": {"max_attempts": 2, "backoff_ms": 0, \(window)}}
+            """
+        }
+
+        @Test func aStreamThatBreaksInsideTheWindowIsReplacedInvisibly() throws {
+            let flaky = try BenchMock(), steady = try BenchMock()
+            defer { flaky.stop(); steady.stop() }
+            let proxy = try ConfiguredProxy(config: Self.config(flaky, steady, window: #""pre_commit_ms": 2000, "pre_commit_events": 50"#))
+            defer { proxy.stop() }
+            let client = try proxy.connect()
+            defer { client.close() }
+            try client.send(chatRequest(model: "m", headers: [("x-mock-tokens", "8")], stream: true))
+            let response = try client.readResponse(method: "POST")
+            #expect(response.status == 200, "\(proxy.logs)")
+            #expect(routeFields(response)["model"] == "backup")
+            #expect(routeFields(response)["attempt"] == "2")
+            #expect(response.text.contains("data: [DONE]"))
+            #expect(!response.text.contains("\"error\""))
+            #expect(try flaky.requestsSeen().count == 1)
+        }
+
+        @Test func withoutAWindowTheBrokenStreamReachesTheClientAsAnError() throws {
+            let flaky = try BenchMock(), steady = try BenchMock()
+            defer { flaky.stop(); steady.stop() }
+            let proxy = try ConfiguredProxy(config: Self.config(flaky, steady, window: #""pre_commit_ms": 0"#))
+            defer { proxy.stop() }
+            let client = try proxy.connect()
+            defer { client.close() }
+            try client.send(chatRequest(model: "m", headers: [("x-mock-tokens", "8")], stream: true))
+            let head = try client.readHead()
+            #expect(head.status == 200)
+            let rest = client.readUntilClose(timeoutMs: 3_000)
+            #expect(String(decoding: rest.bytes, as: UTF8.self).contains("\"error\""))
+            #expect(try steady.requestsSeen().isEmpty)
+        }
+    }
+}
