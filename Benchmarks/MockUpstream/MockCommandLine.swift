@@ -5,6 +5,7 @@ public enum MockCommandLine {
         usage: ringway-bench upstream [--listen HOST:PORT] [--uds PATH] [--workers N]
                                       [--tokens N] [--ttft-us N] [--itl-us N]
                                       [--slots N] [--queue N] [--overload-status 429|503] [--model NAME]
+                                      [--context-window N]
 
           A mock OpenAI-style inference server on Ringway's io_uring engine. Prints
           `mock listening on HOST:PORT` once ready; runs until SIGTERM or SIGINT.
@@ -21,6 +22,8 @@ public enum MockCommandLine {
                                more are refused with --overload-status
           --overload-status S  429 (default) or 503
           --model NAME         model named when a request names none (default mock-model)
+          --context-window N   refuse prompts over N tokens (body bytes / 4) with a 400
+                               context_length_exceeded, as vLLM does (default 0 = no limit)
 
           Per request, headers override the flags: x-mock-tokens, x-mock-ttft-us,
           x-mock-itl-us, x-mock-status, x-mock-fail: midstream|reset|hang, x-mock-header-bytes.
@@ -82,6 +85,8 @@ public enum MockCommandLine {
                     throw MockUsageError("--overload-status must be 429 or 503, got \(status)")
                 }
                 settings.overloadStatus = status
+            case "--context-window":
+                settings.contextWindow = try number(flag, try value(flag), max: 1 << 30)
             case "--model":
                 let model = try value(flag)
                 guard !model.isEmpty, model.utf8.count <= 200 else {

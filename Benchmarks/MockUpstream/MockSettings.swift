@@ -16,6 +16,9 @@ public struct MockSettings: Sendable {
     public var queue: Int?
     /// Status of a request refused because slots and queue are full: 429 or 503.
     public var overloadStatus = 429
+    /// Prompt tokens (estimated as body bytes / 4) above which a generation
+    /// is refused with vLLM's 400 `context_length_exceeded`; 0 = no limit.
+    public var contextWindow = 0
     /// The model reported when a request names none, and by `/v1/models`.
     public var model = "mock-model"
     /// Provided receive buffers per worker (16 KiB each); tests use fewer.

@@ -137,6 +137,17 @@ extension MockWorker {
             respondError(c, status: c.shape.status, message: message.bytes, type: "mock_error", code: nil)
             return finishExchange(c)
         }
+        if settings.contextWindow > 0 && c.bodyLength / 4 > settings.contextWindow {
+            message.removeAll()
+            message.append("This model's maximum context length is ")
+            message.appendDecimal(settings.contextWindow)
+            message.append(" tokens. However, you requested ")
+            message.appendDecimal(c.bodyLength / 4)
+            message.append(" tokens in the messages.")
+            respondError(c, status: 400, message: message.bytes, type: "invalid_request_error",
+                         code: "context_length_exceeded")
+            return finishExchange(c)
+        }
         guard c.fields.isObject else {
             respondError(c, status: 400, message: UnsafeRawBufferPointer(staticString: "body is not JSON"),
                          type: "mock_error", code: nil)

@@ -93,6 +93,8 @@ final class ClientConnection {
     /// What the last failed attempt counts as, for `fallback_on`.
     var lastFailure = FallbackTriggers.serverError
     var attemptStartedAt: UInt64 = 0
+    /// When the routing decision was made: `retry.total_timeout_ms` counts from here.
+    var routedAt: UInt64 = 0
     var firstByteNs: UInt64 = 0
     /// The pool whose concurrency slot this exchange holds, or -1.
     var admittedPool: Int32 = -1
@@ -104,6 +106,12 @@ final class ClientConnection {
     var heldResponse: SendQueue?
     var holdingResponse = false
     var heldEvents = 0
+    /// The held response is a 400 read whole to see whether it is a
+    /// context-length error, which the fallback chain may absorb.
+    var checkingContextLength = false
+    /// The next attempt goes down the fallback chain, not to another
+    /// endpoint of the same pool (same model, same context window).
+    var skipToFallback = false
     var lastHeldByte: UInt8 = 0
     /// The `x-ringway-route` line added to the response head.
     var routeLine = ByteArena()
@@ -156,6 +164,8 @@ final class ClientConnection {
         commitDeadline = 0
         holdingResponse = false
         heldEvents = 0
+        checkingContextLength = false
+        skipToFallback = false
         lastHeldByte = 0
         routing = nil
         holdingBody = false
@@ -175,6 +185,7 @@ final class ClientConnection {
         admittedPool = -1
         waitingAdmission = false
         attemptStartedAt = 0
+        routedAt = 0
         firstByteNs = 0
         routeLine.count = 0
     }

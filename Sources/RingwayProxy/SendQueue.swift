@@ -109,6 +109,27 @@ final class SendQueue {
 
     func sendFailed() { inFlight = false }
 
+    /// Whether the queued bytes contain `needle` (which must not overlap
+    /// itself, like an error code), across segment boundaries.
+    func contains(_ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { n in
+            var matched = 0
+            for i in 0..<count {
+                let s = ring[(head + i) & (capacity - 1)]
+                for k in 0..<s.length {
+                    let b = s.base.load(fromByteOffset: k, as: UInt8.self)
+                    if b == n[matched] {
+                        matched += 1
+                        if matched == n.count { return true }
+                    } else {
+                        matched = b == n[0] ? 1 : 0
+                    }
+                }
+            }
+            return false
+        }
+    }
+
     /// Hands every queued segment (and its buffer reference) to `other`, in
     /// order. Only for a queue that never sends (a held response).
     func moveAll(to other: SendQueue) {

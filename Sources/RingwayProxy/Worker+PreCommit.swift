@@ -9,6 +9,12 @@ import RingwayRouter
 extension Worker {
     /// Whether this response starts held.
     func beginsHeld(_ c: ClientConnection) -> Bool {
+        if c.response.status == 400 && mayFallBackOnContextLength(c) {
+            if c.heldResponse == nil { c.heldResponse = SendQueue() }
+            c.holdingResponse = true
+            c.checkingContextLength = true
+            return true
+        }
         guard let table = c.routing?.table, c.isModelRoute, c.response.status == 200, c.response.isEventStream,
               table.retry.preCommitMs > 0 || table.retry.preCommitEvents > 0, canRetry(c), hasAlternative(c)
         else { return false }
@@ -28,10 +34,35 @@ extension Worker {
         c.holdingResponse ? c.heldResponse! : c.sendQueue
     }
 
+    /// A 400 could be a context-length error the chain's next model absorbs.
+    private func mayFallBackOnContextLength(_ c: ClientConnection) -> Bool {
+        guard let table = c.routing?.table, c.isModelRoute, c.chainModel >= 0, canRetry(c) else { return false }
+        let chain = table.models[Int(c.chainModel)]
+        return chain.fallbackOn.contains(.contextLength) && c.chainStep < chain.fallbacks.count
+    }
+
+    /// At the end of a held 400: a context-length error goes down the chain
+    /// (true); anything else is relayed.
+    func absorbsContextLengthError(_ c: ClientConnection) -> Bool {
+        guard c.checkingContextLength, let held = c.heldResponse, held.contains("context_length_exceeded") else {
+            return false
+        }
+        abandonHeldResponse(c)
+        c.skipToFallback = true
+        attemptFailed(c, .cancelled, trigger: .contextLength, status: 400,
+                      message: "the prompt exceeds the model's context window", code: "context_length_exceeded")
+        return true
+    }
+
     /// Counts SSE events (blank-line ends) in bytes entering the window and
     /// commits once enough have come.
     func noteHeldBytes(_ c: ClientConnection, _ bytes: UnsafeRawBufferPointer) {
         guard c.holdingResponse, let table = c.routing?.table else { return }
+        if c.checkingContextLength {
+            // An error body is small; a big 400 is relayed rather than held.
+            if c.heldResponse!.queuedBytes >= settings.highWatermarkBytes { commitResponse(c) }
+            return
+        }
         var previous = c.lastHeldByte
         for b in bytes {
             if b == 0x0A && previous == 0x0A { c.heldEvents += 1 }
@@ -50,6 +81,7 @@ extension Worker {
     func commitResponse(_ c: ClientConnection) {
         guard c.holdingResponse, let held = c.heldResponse else { return }
         c.holdingResponse = false
+        c.checkingContextLength = false
         c.commitDeadline = 0
         c.responseStarted = true
         held.moveAll(to: c.sendQueue)
@@ -61,6 +93,7 @@ extension Worker {
     func abandonHeldResponse(_ c: ClientConnection) {
         c.heldResponse?.discard(buffers: buffers)
         c.holdingResponse = false
+        c.checkingContextLength = false
         c.commitDeadline = 0
         c.responseStarted = false
         c.responseHeadDone = false

@@ -170,7 +170,10 @@ extension Worker {
     /// The response is complete: the upstream connection goes back to the
     /// pool if it is clean, and the client waits for its next request.
     func finishResponse(_ c: ClientConnection, _ u: UpstreamConnection) {
-        if c.holdingResponse { commitResponse(c) }
+        if c.holdingResponse {
+            if absorbsContextLengthError(c) { return }
+            commitResponse(c)
+        }
         settleAttempt(c, c.response.status >= 500 ? .serverError : c.response.status == 429 ? .rateLimited : .success)
         c.held.release(to: &bodyBlocks)
         c.requestHeadIn.count = 0

@@ -94,6 +94,7 @@ extension Worker {
 
     private func chooseTarget(_ c: ClientConnection) {
         let table = c.routing!.table
+        c.routedAt = now
         let summary = c.inspector!.summary
         if !table.keys.isEmpty {
             c.keyIndex = Int32(lookupAPIKey(c, table) ?? -1)
@@ -276,6 +277,13 @@ extension Worker {
             return respondError(c, status: 502, message: "every attempt failed", code: "upstream_unavailable")
         }
         let affinity = c.inspector?.summary.prefixHash ?? 0
+        if c.skipToFallback {
+            c.skipToFallback = false
+            guard advanceFallback(c, table) else {
+                return respondError(c, status: 400, message: "the prompt exceeds the model's context window",
+                                    code: "context_length_exceeded")
+            }
+        }
         var member: Int
         while true {
             let pool = Int(c.pool)
@@ -344,6 +352,10 @@ extension Worker {
         var ms = UInt64(pool.firstByteTimeoutMs ?? Int(settings.firstByteTimeoutMs))
         if let t = table.retry.tryTimeoutMs { ms = min(ms, UInt64(t)) }
         c.firstByteDeadline = now + ms * 1_000_000
+        // The total budget covers every attempt until a response starts.
+        if let total = table.retry.totalTimeoutMs, c.routedAt > 0 {
+            c.firstByteDeadline = min(c.firstByteDeadline, c.routedAt + UInt64(total) * 1_000_000)
+        }
         scheduleClientTimer(c)
     }
 
@@ -373,10 +385,10 @@ extension Worker {
     /// An attempt failed before any response byte went to the client: try
     /// again (after the backoff) if the body is held and attempts remain,
     /// else answer with the error.
-    func attemptFailed(_ c: ClientConnection, _ outcome: AttemptOutcome, status: Int, message: StaticString,
-                       code: StaticString) {
+    func attemptFailed(_ c: ClientConnection, _ outcome: AttemptOutcome, trigger: FallbackTriggers? = nil, status: Int,
+                       message: StaticString, code: StaticString) {
         settleAttempt(c, outcome)
-        c.lastFailure = FallbackTriggers(outcome)
+        c.lastFailure = trigger ?? FallbackTriggers(outcome)
         if c.upstream >= 0 {
             let u = upstreams[Int(c.upstream)]
             u.reusable = false
@@ -401,6 +413,9 @@ extension Worker {
               c.phase == .exchanging, !draining
         else { return false }
         if c.held.total == 0 && c.request.framing != .none { return false }
+        if let total = routing.table.retry.totalTimeoutMs, now >= c.routedAt + UInt64(total) * 1_000_000 {
+            return false
+        }
         return c.attempt < routing.table.retry.maxAttempts
     }
 

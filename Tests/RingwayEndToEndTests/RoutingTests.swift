@@ -179,8 +179,8 @@ extension EndToEnd {
                 """)
             defer { proxy.stop() }
             var seen: [String: Set<String>] = [:]
-            for round in 0..<4 {
-                for prompt in 0..<6 {
+            for round in 0..<3 {
+                for prompt in 0..<12 {
                     // 64 bytes of prefix: the system prompt and the start of
                     // the user turn, which differs per conversation only.
                     let content = "conversation \(prompt) " + String(repeating: "-", count: 60) + " turn \(round)"
@@ -191,7 +191,7 @@ extension EndToEnd {
             }
             // Every request of one conversation lands on one endpoint.
             for (_, endpoints) in seen { #expect(endpoints.count == 1) }
-            #expect(Set(seen.values.flatMap { $0 }).count >= 2, "six conversations should not all share one endpoint")
+            #expect(Set(seen.values.flatMap { $0 }).count >= 2, "twelve conversations should not all share one endpoint")
         }
 
         @Test func rulesPickTheModelByHeaderAndByMessageText() throws {
@@ -423,6 +423,105 @@ extension EndToEnd {
             let rest = client.readUntilClose(timeoutMs: 3_000)
             #expect(String(decoding: rest.bytes, as: UTF8.self).contains("\"error\""))
             #expect(try steady.requestsSeen().isEmpty)
+        }
+    }
+}
+
+extension EndToEnd {
+    @Suite struct Admin {
+        static func config(_ a: BenchMock, _ b: BenchMock, pool: String) -> String {
+            """
+            {"admin": {"listen": "127.0.0.1:0"},
+             "pools": {"pa": {"endpoints": ["\(a.url)"]}, "pb": {"endpoints": ["\(b.url)"]}},
+             "models": {"m": {"pool": "\(pool)"}}}
+            """
+        }
+
+        @Test func adminReloadSwapsTheConfigAndRefusesABadOne() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: Self.config(a, b, pool: "pa"))
+            defer { proxy.stop() }
+            #expect(try proxy.admin("GET", "/healthz").status == 200)
+            #expect(try proxy.admin("GET", "/readyz").status == 200)
+            let state = try proxy.admin("GET", "/admin/state").json()
+            #expect(state["config_version"] as? Int == 1)
+            #expect((state["pools"] as? [[String: Any]])?.count == 2)
+
+            try proxy.rewrite(Self.config(a, b, pool: "pb"))
+            let reloaded = try proxy.admin("POST", "/admin/reload")
+            #expect(reloaded.status == 200, "\(reloaded.text)")
+            #expect(try reloaded.json()["version"] as? Int == 2)
+            #expect(routeFields(try proxy.send(chatRequest(model: "m")))["pool"] == "pb")
+
+            try proxy.rewrite(#"{"pools": {"x": {"endpoints": ["htp://nowhere"]}}}"#)
+            let refused = try proxy.admin("POST", "/admin/reload")
+            #expect(refused.status == 400)
+            #expect(refused.text.contains("pools.x.endpoints[0]"))
+            #expect(routeFields(try proxy.send(chatRequest(model: "m")))["pool"] == "pb")
+            #expect(try proxy.admin("GET", "/admin/state").json()["config_version"] as? Int == 2)
+            #expect(try proxy.admin("GET", "/nope").status == 404)
+        }
+    }
+}
+
+extension EndToEnd {
+    @Suite struct ContextAndBudget {
+        @Test func aContextLengthErrorFallsBackToTheLongerModel() throws {
+            // The short model's server refuses prompts over 64 tokens the way
+            // vLLM does; the long model takes them.
+            let short = try BenchMock(flags: ["--context-window", "64"])
+            let long = try BenchMock()
+            defer { short.stop(); long.stop() }
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"s": {"endpoints": ["\(short.url)"]}, "l": {"endpoints": ["\(long.url)"]}},
+                 "models": {"short": {"pool": "s", "fallbacks": ["long"], "fallback_on": ["context_length"]},
+                            "long": {"pool": "l"}}}
+                """)
+            defer { proxy.stop() }
+            let small = try proxy.send(chatRequest(model: "short", content: "hi"))
+            #expect(small.status == 200)
+            #expect(routeFields(small)["model"] == "short")
+            let big = try proxy.send(chatRequest(model: "short", content: String(repeating: "token ", count: 100)))
+            #expect(big.status == 200, "\(big.text)\n\(proxy.logs)")
+            #expect(routeFields(big)["model"] == "long")
+            #expect(routeFields(big)["attempt"] == "2")
+        }
+
+        @Test func anotherClientErrorIsRelayedAsItIs() throws {
+            let short = try BenchMock(flags: ["--context-window", "64"])
+            let long = try BenchMock()
+            defer { short.stop(); long.stop() }
+            // Without "context_length" in fallback_on the 400 is the answer.
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"s": {"endpoints": ["\(short.url)"]}, "l": {"endpoints": ["\(long.url)"]}},
+                 "models": {"short": {"pool": "s", "fallbacks": ["long"], "fallback_on": ["5xx"]},
+                            "long": {"pool": "l"}}}
+                """)
+            defer { proxy.stop() }
+            let big = try proxy.send(chatRequest(model: "short", content: String(repeating: "token ", count: 100)))
+            #expect(big.status == 400)
+            #expect((try big.json()["error"] as? [String: Any])?["code"] as? String == "context_length_exceeded")
+            #expect(try long.requestsSeen().isEmpty)
+        }
+
+        @Test func theTotalTimeoutBoundsEveryAttempt() throws {
+            let slow = try BenchMock(), slower = try BenchMock()
+            defer { slow.stop(); slower.stop() }
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"p": {"endpoints": ["\(slow.url)", "\(slower.url)"]}},
+                 "models": {"m": {"pool": "p"}},
+                 "retry": {"max_attempts": 3, "backoff_ms": 0, "try_timeout_ms": 200, "total_timeout_ms": 300}}
+                """)
+            defer { proxy.stop() }
+            let started = monotonicNanos()
+            let r = try proxy.send(chatRequest(model: "m", headers: [("x-mock-ttft-us", "2000000")]))
+            let elapsed = millisSince(started)
+            #expect(r.status == 504)
+            #expect(elapsed >= 280 && elapsed < 1_000, "took \(elapsed) ms")
         }
     }
 }

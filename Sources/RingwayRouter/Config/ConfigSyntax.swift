@@ -9,13 +9,14 @@ enum ConfigSyntax {
     // MARK: - Listen addresses
 
     /// `host:port` where a listener can bind: a numeric IPv4 address,
-    /// `[IPv6]` or `localhost`, and a port in 1...65535.
+    /// `[IPv6]` or `localhost`, and a port in 0...65535 (0: the kernel picks
+    /// one and the log line names it — tests and ad-hoc runs use that).
     static func listenAddress(_ text: String) -> Result<(host: String, port: Int), Refusal> {
         let expected = "expected \"host:port\" with a numeric IP address (IPv6 in brackets) or localhost, got \(ConfigText.quoted(text))"
         guard let (host, portText) = splitHostPort(text) else { return .failure(Refusal(expected)) }
         guard host == "localhost" || isIPv4(host) || isBracketedIPv6(host) else { return .failure(Refusal(expected)) }
-        guard let port = parsePort(portText) else {
-            return .failure(Refusal("expected a port in 1...65535 in \(ConfigText.quoted(text)), got \(ConfigText.quoted(portText))"))
+        guard let port = portText == "0" ? 0 : parsePort(portText) else {
+            return .failure(Refusal("expected a port in 0...65535 in \(ConfigText.quoted(text)), got \(ConfigText.quoted(portText))"))
         }
         return .success((host, port))
     }

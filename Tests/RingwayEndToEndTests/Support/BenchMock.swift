@@ -63,6 +63,27 @@ final class ConfiguredProxy: @unchecked Sendable {
     }
 
     var logs: String { "ringway stderr:\n\(process.stderrText)" }
+
+    /// The admin listener's port, from its log line (config `"admin": {"listen": "127.0.0.1:0"}`).
+    func adminPort() throws -> UInt16 {
+        var port: UInt16?
+        _ = eventually(timeoutMs: 3_000) {
+            for line in process.stderrText.split(separator: "\n") where line.contains("admin listening on") {
+                port = ManagedProcess.port(in: String(line))
+            }
+            return port != nil
+        }
+        guard let port else { throw E2EError("no admin listening line in \(logs)") }
+        return port
+    }
+
+    /// One admin request on a fresh connection.
+    func admin(_ method: String, _ path: String) throws -> HTTPResponse {
+        let client = try RawHTTPClient(port: try adminPort())
+        defer { client.close() }
+        try client.send(HTTPRequest.make(method: method, path: path, body: method == "POST" ? "" : nil))
+        return try client.readResponse(method: method)
+    }
 }
 
 /// `x-ringway-route: model=a; pool=b; …` as a dictionary.
