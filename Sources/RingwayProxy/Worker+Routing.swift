@@ -24,12 +24,10 @@ extension Worker {
     // MARK: the body
 
     func beginModelRequest(_ c: ClientConnection, source: UnsafeRawBufferPointer, headLength: Int) {
-        let length: Int64
+        var length: Int64 = 0
         switch c.request.framing {
         case .contentLength(let n) where n > 0: length = n
-        case .chunked:
-            return respondError(c, status: 411, message: "model routes need a request body with Content-Length",
-                                code: "length_required")
+        case .chunked: break  // de-chunked into the held body, sent on with a Content-Length
         default:
             return respondError(c, status: 400, message: "this endpoint expects a JSON request body",
                                 code: "missing_body")
@@ -67,6 +65,7 @@ extension Worker {
     /// them on the way; routes once the last byte is in.
     func gatherBody(_ c: ClientConnection) {
         let inspector = c.inspector!
+        if c.requestChunked { return gatherChunkedBody(c, inspector) }
         while c.requestRemaining > 0, let s = c.inbound.first {
             let take = Int(min(Int64(s.length), c.requestRemaining))
             let bytes = UnsafeRawBufferPointer(start: s.base, count: take)
@@ -80,6 +79,36 @@ extension Worker {
         c.holdingBody = false
         if case .failure(let e) = inspector.finish() { return rejectBody(c, e) }
         chooseTarget(c)
+    }
+
+    /// A chunked body: only the chunk data is inspected and held.
+    private func gatherChunkedBody(_ c: ClientConnection, _ inspector: RequestBodyInspector) {
+        while let s = c.inbound.first {
+            var invalid: BodyInspectionError?
+            let step = c.requestChunks.feedPayload(UnsafeRawBufferPointer(start: s.base, count: s.length)) { data in
+                guard invalid == nil else { return }
+                if case .failure(let e) = inspector.feed(data) { invalid = e }
+                c.held.append(data, pool: &bodyBlocks)
+            }
+            if let invalid { return rejectBody(c, invalid) }
+            guard c.held.total <= settings.maxInspectedBodyBytes else {
+                c.keepAlive = false
+                return respondError(c, status: 413, message: "request body exceeds the inspected body limit",
+                                    code: "body_too_large")
+            }
+            switch step {
+            case .needMore: c.inbound.consume(s.length, buffers: buffers)
+            case .failure(let e):
+                c.keepAlive = false
+                return rejectRequest(c, e)
+            case .done(let consumed):
+                c.inbound.consume(consumed, buffers: buffers)
+                c.requestBodyDone = true
+                c.holdingBody = false
+                if case .failure(let e) = inspector.finish() { return rejectBody(c, e) }
+                return chooseTarget(c)
+            }
+        }
     }
 
     private func rejectBody(_ c: ClientConnection, _ e: BodyInspectionError) {

@@ -64,6 +64,26 @@ extension EndToEnd {
             #expect(try client.readResponse(method: "POST").status == 200)
         }
 
+        @Test func chunkedAndMultiBufferBodiesAreInspectedAndSpliced() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: Self.twoPools(a, b))
+            defer { proxy.stop() }
+            // Chunked, the model name split across two chunks.
+            let pieces = [#"{"model":"sm"#, #"all","messages":"#, #"[{"role":"user","content":"hi"}]}"#]
+            var chunked = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n"
+            for piece in pieces { chunked += String(piece.utf8.count, radix: 16) + "\r\n" + piece + "\r\n" }
+            chunked += "0\r\n\r\n"
+            let r = try proxy.send(chunked)
+            #expect(r.status == 200, "\(r.text)\n\(proxy.logs)")
+            #expect(try r.json()["model"] as? String == "org/small-v1")
+            // 300 KB of prompt: many receive buffers, one inspection.
+            let big = try proxy.send(chatRequest(model: "small", content: String(repeating: "lorem ipsum ", count: 25_000)))
+            #expect(big.status == 200)
+            #expect(try big.json()["model"] as? String == "org/small-v1")
+        }
+
         @Test func invalidJSONIs400() throws {
             let a = try BenchMock(), b = try BenchMock()
             defer { a.stop(); b.stop() }

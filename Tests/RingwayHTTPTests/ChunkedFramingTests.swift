@@ -185,3 +185,36 @@ struct ChunkedFramingTests {
         #expect(boundaries == [0, 10])
     }
 }
+
+@Suite("Chunked framing: payload extraction")
+struct ChunkedPayloadTests {
+    static let body = "5\r\nhello\r\n1;ext=1\r\n \r\na\r\n0123456789\r\n0\r\nTrailer: x\r\n\r\nNEXT"
+
+    @Test func deliversTheDataWithoutFramingAtEverySplit() {
+        let bytes = Array(Self.body.utf8)
+        let end = bytes.count - 4
+        for split in 0...bytes.count {
+            var framing = ChunkedFraming(limits: HTTPLimits())
+            var payload: [UInt8] = []
+            var consumed = -1
+            bytes.withUnsafeBytes { all in
+                for (from, to) in [(0, split), (split, bytes.count)] where consumed < 0 {
+                    let slice = UnsafeRawBufferPointer(rebasing: all[from..<to])
+                    switch framing.feedPayload(slice, { payload.append(contentsOf: $0) }) {
+                    case .needMore: break
+                    case .done(let n): consumed = from + n
+                    case .failure(let e): Issue.record("split \(split): \(e)")
+                    }
+                }
+            }
+            #expect(String(decoding: payload, as: UTF8.self) == "hello 0123456789", "split \(split)")
+            #expect(consumed == end, "split \(split)")
+        }
+    }
+
+    @Test func aLyingSizeStillFails() {
+        var framing = ChunkedFraming(limits: HTTPLimits())
+        let step = Array("3\r\nhello\r\n0\r\n\r\n".utf8).withUnsafeBytes { framing.feedPayload($0) { _ in } }
+        #expect(step == .failure(.missingChunkDataCRLF))
+    }
+}
