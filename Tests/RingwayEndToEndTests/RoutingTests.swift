@@ -545,3 +545,52 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd {
+    @Suite struct CostAndSplits {
+        @Test func cheapestPicksTheLeastCostlyCapableModel() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"pa": {"endpoints": ["\(a.url)"]}, "pb": {"endpoints": ["\(b.url)"]}},
+                 "models": {"premium": {"pool": "pa", "price": {"input": 2.5, "output": 10}, "capabilities": ["tools"]},
+                            "budget": {"pool": "pb", "price": {"input": 0.15, "output": 0.6}}},
+                 "rules": [{"name": "auto", "match": {"model": ["auto"]}, "cheapest": ["premium", "budget"]}]}
+                """)
+            defer { proxy.stop() }
+            let plain = try proxy.send(chatRequest(model: "auto"))
+            #expect(plain.status == 200, "\(plain.text)\n\(proxy.logs)")
+            #expect(routeFields(plain)["model"] == "budget")
+            #expect(routeFields(plain)["rule"] == "auto")
+            // Tools: only the premium model can serve it.
+            let tools = try proxy.send(chatRequest(
+                model: "auto", extra: #","tools":[{"type":"function","function":{"name":"f","parameters":{}}}]"#))
+            #expect(routeFields(tools)["model"] == "premium")
+        }
+
+        @Test func aSplitIsStickyPerUserAndUsesEveryArm() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"pa": {"endpoints": ["\(a.url)"]}, "pb": {"endpoints": ["\(b.url)"]}},
+                 "models": {"chat": {"pool": "pa"}, "chat-a": {"pool": "pa"}, "chat-b": {"pool": "pb"}},
+                 "splits": [{"name": "ab", "model": "chat", "targets": [{"model": "chat-a", "weight": 50},
+                                                                         {"model": "chat-b", "weight": 50}],
+                             "sticky": "user"}]}
+                """)
+            defer { proxy.stop() }
+            var arms: [String: Set<String>] = [:]
+            for round in 0..<3 {
+                for user in 0..<16 {
+                    let r = try proxy.send(chatRequest(model: "chat", content: "q\(round)", extra: #","user":"u\#(user)""#))
+                    #expect(r.status == 200)
+                    arms["u\(user)", default: []].insert(routeFields(r)["model"] ?? "?")
+                }
+            }
+            for (user, seen) in arms { #expect(seen.count == 1, "\(user) saw \(seen)") }
+            #expect(Set(arms.values.flatMap { $0 }) == ["chat-a", "chat-b"])
+        }
+    }
+}
