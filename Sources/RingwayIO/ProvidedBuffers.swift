@@ -19,6 +19,16 @@ public final class ProvidedBuffers {
     @usableFromInline var _inUse = 0
     public var inUse: Int { _inUse }
 
+    // Worker-owned blocks (held request bodies) share the reference counting:
+    // ids `count..<65536` name them, so a queued send segment keeps a block
+    // alive exactly as it keeps a receive buffer alive. Their memory is the
+    // worker's, kept for reuse, never the kernel's.
+    public static let blockSize = 64 * 1024
+    @usableFromInline var blockMemory: [UnsafeMutableRawPointer] = []
+    @usableFromInline var blockReferences: [UInt16] = []
+    @usableFromInline var freeBlocks: [UInt16] = []
+    public var blocksInUse: Int { blockMemory.count - freeBlocks.count }
+
     /// A pool with no kernel behind it, for state-machine tests.
     public static func forTesting(size: Int, count: Int) -> ProvidedBuffers {
         let base = UnsafeMutablePointer<UInt8>.allocate(capacity: size * count)
@@ -37,6 +47,7 @@ public final class ProvidedBuffers {
     /// The buffer memory itself belongs to the C backend unless this is a
     /// test pool.
     deinit {
+        for block in blockMemory { block.deallocate() }
         references.deallocate()
         if backend == nil { base.deallocate() }
     }
@@ -62,16 +73,44 @@ public final class ProvidedBuffers {
         release(bid)
     }
 
+    /// A block for bytes the worker must keep (one reference), or nil when
+    /// every id is taken.
+    public func takeBlock() -> (bid: UInt16, base: UnsafeMutableRawPointer)? {
+        let index: Int
+        if let free = freeBlocks.popLast() {
+            index = Int(free)
+        } else {
+            guard count + blockMemory.count <= Int(UInt16.max) else { return nil }
+            blockMemory.append(.allocate(byteCount: Self.blockSize, alignment: 64))
+            blockReferences.append(0)
+            index = blockMemory.count - 1
+        }
+        blockReferences[index] = 1
+        return (UInt16(count + index), blockMemory[index])
+    }
+
     @inlinable public func retain(_ bid: UInt16) {
+        if Int(bid) >= count {
+            blockReferences[Int(bid) &- count] &+= 1
+            return
+        }
         references[Int(bid)] &+= 1
     }
 
     @inlinable public func release(_ bid: UInt16) {
+        if Int(bid) >= count { return releaseBlock(bid) }
         let left = references[Int(bid)] &- 1
         references[Int(bid)] = left
         if left == 0 {
             _inUse &-= 1
             if let backend { rw_backend_buffer_recycle(backend, bid) } else { recordRecycled(bid) }
         }
+    }
+
+    @usableFromInline func releaseBlock(_ bid: UInt16) {
+        let index = Int(bid) - count
+        let left = blockReferences[index] - 1
+        blockReferences[index] = left
+        if left == 0 { freeBlocks.append(UInt16(index)) }
     }
 }

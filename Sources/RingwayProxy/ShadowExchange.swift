@@ -1,13 +1,12 @@
 import RingwayHTTP
 
-/// A mirrored request on its own upstream connection: it owns copies of the
-/// head and body (the real exchange may finish and reuse its buffers first)
-/// and reads the answer only to time it and learn its status.
+/// A mirrored request on its own upstream connection: it owns its head and
+/// shares the real request's body blocks (reference counted), and reads the
+/// answer only to time it and learn its status.
 final class ShadowExchange {
     let shadow: Int
     let startedAt: UInt64
     var head = ByteArena()
-    var body = HeldBody()
     var headIn = ByteArena()
     var response = ResponseHead()
     var headDone = false

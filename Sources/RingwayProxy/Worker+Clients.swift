@@ -212,7 +212,7 @@ extension Worker {
     }
 
     func returnIdleArenas(_ c: ClientConnection) {
-        c.held.release(to: &bodyBlocks)
+        c.held.release(buffers)
         c.routeLine.giveBack(to: &arenas)
         c.requestHeadIn.giveBack(to: &arenas)
         c.requestHeadOut.giveBack(to: &arenas)

@@ -366,7 +366,7 @@ extension Worker {
     func finishLocalExchange(_ c: ClientConnection) {
         releaseAdmission(c)
         flushClient(c)
-        c.held.release(to: &bodyBlocks)
+        c.held.release(buffers)
         c.requestHeadIn.count = 0
         c.phase = .awaitingHead
         c.resetExchange()

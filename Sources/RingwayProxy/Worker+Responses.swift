@@ -175,7 +175,7 @@ extension Worker {
             commitResponse(c)
         }
         settleAttempt(c, c.response.status >= 500 ? .serverError : c.response.status == 429 ? .rateLimited : .success)
-        c.held.release(to: &bodyBlocks)
+        c.held.release(buffers)
         c.requestHeadIn.count = 0
         releaseAdmission(c)
         c.responseDone = true
@@ -218,6 +218,10 @@ extension Worker {
         }
         guard u.phase == .busy || u.phase == .connecting, u.client >= 0 else { return closeUpstream(u) }
         let c = clients[Int(u.client)]
+        if c.holdingResponse && c.responseFraming == .untilClose && error == 0 {
+            // A close-delimited answer that ended inside the window is whole.
+            return finishResponse(c, u)
+        }
         if c.holdingResponse {
             // Broke inside the pre-commit window: nothing reached the client.
             abandonHeldResponse(c)

@@ -70,7 +70,7 @@ extension Worker {
             let take = Int(min(Int64(s.length), c.requestRemaining))
             let bytes = UnsafeRawBufferPointer(start: s.base, count: take)
             if case .failure(let e) = inspector.feed(bytes) { return rejectBody(c, e) }
-            c.held.append(bytes, pool: &bodyBlocks)
+            guard c.held.append(bytes, buffers: buffers) else { return outOfBodyMemory(c) }
             c.requestRemaining -= Int64(take)
             c.inbound.consume(take, buffers: buffers)
         }
@@ -85,12 +85,14 @@ extension Worker {
     private func gatherChunkedBody(_ c: ClientConnection, _ inspector: RequestBodyInspector) {
         while let s = c.inbound.first {
             var invalid: BodyInspectionError?
+            var stored = true
             let step = c.requestChunks.feedPayload(UnsafeRawBufferPointer(start: s.base, count: s.length)) { data in
-                guard invalid == nil else { return }
+                guard invalid == nil, stored else { return }
                 if case .failure(let e) = inspector.feed(data) { invalid = e }
-                c.held.append(data, pool: &bodyBlocks)
+                stored = c.held.append(data, buffers: buffers)
             }
             if let invalid { return rejectBody(c, invalid) }
+            guard stored else { return outOfBodyMemory(c) }
             guard c.held.total <= settings.maxInspectedBodyBytes else {
                 c.keepAlive = false
                 return respondError(c, status: 413, message: "request body exceeds the inspected body limit",
@@ -109,6 +111,12 @@ extension Worker {
                 return chooseTarget(c)
             }
         }
+    }
+
+    private func outOfBodyMemory(_ c: ClientConnection) {
+        c.keepAlive = false
+        respondError(c, status: 503, message: "the proxy has no room left to hold request bodies",
+                     code: "out_of_memory")
     }
 
     private func rejectBody(_ c: ClientConnection, _ e: BodyInspectionError) {
@@ -372,8 +380,11 @@ extension Worker {
         }
     }
 
-    private func queueHeld(_ c: ClientConnection, _ u: UpstreamConnection, _ range: Range<Int64>) {
-        c.held.forEachSlice(in: range) { base, n in u.sendQueue.append(Segment(base: base, length: n, bid: -1)) }
+    func queueHeld(_ c: ClientConnection, _ u: UpstreamConnection, _ range: Range<Int64>) {
+        c.held.forEachSlice(in: range) { base, n, bid in
+            buffers.retain(bid)
+            u.sendQueue.append(Segment(base: base, length: n, bid: Int32(bid)))
+        }
     }
 
     func armFirstByteTimer(_ c: ClientConnection, _ table: RoutingTable) {

@@ -48,17 +48,16 @@ extension Worker {
         }
         guard let written else { return closeUpstream(u) }
         shadow.head.count = written
-        if let splice, let range = spliceRange {
-            c.held.forEachSlice(in: 0..<range.lowerBound) { shadow.body.append(UnsafeRawBufferPointer(start: $0, count: $1), pool: &bodyBlocks) }
-            splice.withUnsafeBytes { shadow.body.append($0, pool: &bodyBlocks) }
-            c.held.forEachSlice(in: range.upperBound..<c.held.total) {
-                shadow.body.append(UnsafeRawBufferPointer(start: $0, count: $1), pool: &bodyBlocks)
-            }
-        } else {
-            c.held.forEachSlice(in: 0..<c.held.total) { shadow.body.append(UnsafeRawBufferPointer(start: $0, count: $1), pool: &bodyBlocks) }
-        }
+        // The body's blocks are shared, not copied: each segment holds a
+        // reference, so they outlive the real exchange if they must.
         u.sendQueue.append(Segment(base: UnsafeRawPointer(shadow.head.base!), length: written, bid: -1))
-        shadow.body.forEachSlice(in: 0..<shadow.body.total) { u.sendQueue.append(Segment(base: $0, length: $1, bid: -1)) }
+        if let splice, let range = spliceRange {
+            queueHeld(c, u, 0..<range.lowerBound)
+            splice.withUnsafeBytes { u.sendQueue.append(Segment(base: $0.baseAddress!, length: $0.count, bid: -1)) }
+            queueHeld(c, u, range.upperBound..<c.held.total)
+        } else {
+            queueHeld(c, u, 0..<c.held.total)
+        }
         // The shadow's whole exchange is bounded by the first-byte timeout.
         u.idleDeadline = now + settings.firstByteTimeoutMs * 1_000_000
         scheduleUpstreamTimer(u)
@@ -134,17 +133,14 @@ extension Worker {
             }
             routing.shadowStats[shadow.shadow] = stats
         }
-        shadow.head.giveBack(to: &arenas)
         shadow.headIn.giveBack(to: &arenas)
-        // Sends still in flight point into the body copy: the connection is
-        // closed rather than pooled then, and the blocks are only given back
-        // once no send can read them (see releaseUpstreamSlotIfDone).
         if !failed && u.reusable && u.sendQueue.isIdle && u.phase == .busy {
-            shadow.body.release(to: &bodyBlocks)
+            shadow.head.giveBack(to: &arenas)
             u.idleDeadline = 0
             releaseToPool(u)
         } else {
-            u.retiredShadowBody = shadow.body
+            // A send may still read the head: it goes back with the slot.
+            u.retiredShadow = shadow
             closeUpstream(u)
         }
     }

@@ -164,9 +164,9 @@ extension Worker {
         u.reusable = true
         u.routing = nil
         u.endpoint = -1
-        if var body = u.retiredShadowBody {
-            body.release(to: &bodyBlocks)
-            u.retiredShadowBody = nil
+        if let shadow = u.retiredShadow {
+            shadow.head.giveBack(to: &arenas)
+            u.retiredShadow = nil
         }
         freeUpstreams.append(u.slot)
     }

@@ -25,8 +25,6 @@ public final class Worker<Backend: CompletionSubmitting> {
     var freeUpstreams: [Int32] = []
     var openUpstreams = 0
     var arenas: ArenaPool
-    /// Blocks for request bodies held by model routes (`HeldBody`).
-    var bodyBlocks: ArenaPool
 
     var clientTimers: TimerWheel
     var upstreamTimers: TimerWheel
@@ -55,7 +53,6 @@ public final class Worker<Backend: CompletionSubmitting> {
         self.backend = backend
         buffers = backend.buffers
         arenas = ArenaPool(blockSize: 8192, keepAtMost: 1024)
-        bodyBlocks = ArenaPool(blockSize: HeldBody.blockSize, keepAtMost: 256)
         now = monotonicNanoseconds()
         clientTimers = TimerWheel(tickNanoseconds: WorkerTiming.tickNanoseconds, bucketCount: 1024, now: now)
         upstreamTimers = TimerWheel(tickNanoseconds: WorkerTiming.tickNanoseconds, bucketCount: 1024, now: now)
