@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The official `openai` Python SDK against the mock upstream, directly, through
+# Ringway in sidecar mode and through Ringway's router (model "sdk-model"
+# spliced to itself via an alias). Installs the SDK into .build-sdk-venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=.build-sdk-venv
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check openai
+fi
+swift build --product ringway >/dev/null
+swift build --product ringway-bench >/dev/null
+bin=$(swift build --show-bin-path)
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+# Starts a process, waits for its readiness line, prints the port.
+start() {
+    local log=$1; shift
+    "$@" >"$log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 100); do
+        if grep -q "listening on" "$log"; then
+            grep -o "127.0.0.1:[0-9]*" "$log" | head -1 | cut -d: -f2
+            return
+        fi
+        sleep 0.05
+    done
+    echo "sdk_check: $* did not start: $(cat "$log")" >&2
+    exit 1
+}
+
+mock=$(start "$work/mock.log" "$bin/ringway-bench" upstream --listen 127.0.0.1:0)
+sidecar=$(start "$work/sidecar.log" "$bin/ringway" serve --listen 127.0.0.1:0 --workers 1 --upstream "http://127.0.0.1:$mock")
+cat >"$work/router.json" <<JSON
+{"admin": null,
+ "pools": {"mock": {"endpoints": ["http://127.0.0.1:$mock"], "strategy": "p2c_ewma"}},
+ "models": {"sdk-model": {"pool": "mock", "aliases": ["sdk-alias"]}, "sdk-embed": {"pool": "mock"}}}
+JSON
+routed=$(start "$work/router.log" "$bin/ringway" serve --listen 127.0.0.1:0 --workers 1 --config "$work/router.json")
+
+for port in "$mock" "$sidecar" "$routed"; do
+    echo "sdk_check: http://127.0.0.1:$port/v1"
+    "$venv/bin/python" Tests/Fixtures/openai_sdk_check.py "http://127.0.0.1:$port/v1"
+done
