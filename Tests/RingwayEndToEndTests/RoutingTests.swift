@@ -594,3 +594,62 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd {
+    @Suite struct ModelRouteFraming {
+        static func proxy(_ a: BenchMock, _ b: BenchMock) throws -> ConfiguredProxy {
+            try ConfiguredProxy(config: EndToEnd.Routing.twoPools(a, b))
+        }
+
+        @Test func pipelinedModelRequestsAreAnsweredInOrder() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try Self.proxy(a, b)
+            defer { proxy.stop() }
+            let client = try proxy.connect()
+            defer { client.close() }
+            // Three requests in one write: two pools and an unknown model.
+            try client.send(chatRequest(model: "small") + chatRequest(model: "gpt-unknown") + chatRequest(model: "big"))
+            let first = try client.readResponse(method: "POST")
+            let second = try client.readResponse(method: "POST")
+            let third = try client.readResponse(method: "POST")
+            #expect(first.status == 200 && routeFields(first)["pool"] == "pa")
+            #expect(second.status == 404)
+            #expect(third.status == 200 && routeFields(third)["pool"] == "pb", "\(proxy.logs)")
+        }
+
+        @Test func expectContinueIsAnsweredBeforeTheBodyIsSent() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try Self.proxy(a, b)
+            defer { proxy.stop() }
+            let client = try proxy.connect()
+            defer { client.close() }
+            let body = #"{"model":"small","messages":[{"role":"user","content":"hi"}]}"#
+            try client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Expect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+            let interim = try client.readHead()
+            #expect(interim.status == 100)
+            try client.send(body)
+            let r = try client.readResponse(method: "POST")
+            #expect(r.status == 200)
+            #expect(try r.json()["model"] as? String == "org/small-v1")
+        }
+
+        @Test func anHTTP10ClientIsRoutedAndClosed() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try Self.proxy(a, b)
+            defer { proxy.stop() }
+            let client = try proxy.connect()
+            defer { client.close() }
+            let body = #"{"model":"big","messages":[{"role":"user","content":"hi"}]}"#
+            try client.send("POST /v1/chat/completions HTTP/1.0\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.utf8.count)\r\n\r\n" + body)
+            let r = try client.readResponse(method: "POST")
+            #expect(r.status == 200)
+            #expect(routeFields(r)["pool"] == "pb")
+            #expect(client.waitForClose(timeoutMs: 2_000))
+        }
+    }
+}
