@@ -48,6 +48,8 @@ public struct ProxySettings: Sendable {
     // Routing. Without a table source the worker routes everything to
     // `upstream` (sidecar mode).
     public var tables: RoutingTableSource?
+    /// Where workers publish their routing figures for `/admin/state`.
+    public var stateBoard: WorkerStateBoard?
     /// Model routes keep the whole body (inspection, retries); larger -> 413.
     public var maxInspectedBodyBytes: Int64 = 32 << 20
 

@@ -41,6 +41,7 @@ public final class Worker<Backend: CompletionSubmitting> {
     var draining = false
     var drainDeadline: UInt64 = 0
     var requestCounter: UInt64 = 0
+    var nextStatePublish: UInt64 = 0
     let requestIDPrefix: [UInt8]
 
     /// Takes over `backend`, which must have been created on the thread that
@@ -101,6 +102,7 @@ public final class Worker<Backend: CompletionSubmitting> {
             rearmStarved()
             admitWaiters(routing)
             refreshRouting()
+            publishStateIfDue()
             if accepting && !acceptArmed && now >= acceptRetryAt { armAccept() }
             if !draining && shutdown.isRequested { beginDrain() }
             if draining && (openClients == 0 || now >= drainDeadline) { break }

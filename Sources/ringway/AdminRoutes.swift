@@ -1,9 +1,12 @@
 import Foundation
+import RingwayProxy
 import RingwayRouter
 
 /// What the admin listener answers.
 enum AdminRoutes {
-    static func handle(_ request: AdminServer.Request, _ reloader: ConfigReloader) -> AdminServer.Response {
+    static func handle(_ request: AdminServer.Request, _ reloader: ConfigReloader, _ board: WorkerStateBoard)
+        -> AdminServer.Response
+    {
         switch (request.method, request.path) {
         case ("GET", "/healthz"): return AdminServer.Response(status: 200, contentType: "text/plain", body: "ok\n")
         case ("GET", "/readyz"):
@@ -12,7 +15,7 @@ enum AdminRoutes {
             if unready.isEmpty { return AdminServer.Response(status: 200, contentType: "text/plain", body: "ready\n") }
             return AdminServer.Response(status: 503, contentType: "text/plain",
                                         body: "not ready: no healthy endpoint in " + unready.map(\.name).joined(separator: ", ") + "\n")
-        case ("GET", "/admin/state"): return AdminServer.Response(status: 200, body: state(reloader.source.table))
+        case ("GET", "/admin/state"): return AdminServer.Response(status: 200, body: state(reloader.source.table, board))
         case ("POST", "/admin/reload"):
             let result = reloader.reload()
             Server.logReload(result)
@@ -30,20 +33,43 @@ enum AdminRoutes {
         }
     }
 
-    /// The shared view of the table: what every worker sees alike.
-    static func state(_ t: RoutingTable) -> String {
+    /// The table, the prober's verdicts and every worker's last published
+    /// figures merged: outstanding and totals summed, the slowest EWMA, the
+    /// worst breaker state.
+    static func state(_ t: RoutingTable, _ board: WorkerStateBoard) -> String {
         let q = AdminServer.jsonString
+        let workers = board.snapshot.filter { $0.tableVersion == t.version }
+        func sum(_ f: (WorkerState) -> Int) -> Int { workers.reduce(0) { $0 + f($1) } }
         var pools: [String] = []
-        for pool in t.pools {
+        for (p, pool) in t.pools.enumerated() {
             var endpoints: [String] = []
-            for e in t.endpoints[pool.endpointRange] {
+            for i in pool.endpointRange {
+                let e = t.endpoints[i]
                 let s = e.shared
-                endpoints.append("{\"url\":\(q(e.url)),\"weight\":\(e.weight),\"healthy\":\(s.isHealthy),\"waiting\":\(s.waiting),\"running\":\(s.running),\"kv_cache_usage\":\(s.kvCacheUsage)}")
+                let views = workers.compactMap { i < $0.endpoints.count ? $0.endpoints[i] : nil }
+                let outstanding = views.reduce(0) { $0 + $1.outstanding }
+                let requests = views.reduce(UInt64(0)) { $0 + $1.requests }
+                let failures = views.reduce(UInt64(0)) { $0 + $1.failures }
+                let ewmaMs = Double(views.map(\.ewmaLatencyNs).max() ?? 0) / 1e6
+                let breaker = views.contains { $0.breaker == .open } ? "open"
+                    : views.contains { $0.breaker == .halfOpen } ? "half_open" : "closed"
+                endpoints.append("{\"url\":\(q(e.url)),\"weight\":\(e.weight),\"healthy\":\(s.isHealthy),\"breaker\":\"\(breaker)\",\"outstanding\":\(outstanding),\"ewma_latency_ms\":\(ewmaMs),\"requests\":\(requests),\"failures\":\(failures),\"waiting\":\(s.waiting),\"running\":\(s.running),\"kv_cache_usage\":\(s.kvCacheUsage)}")
             }
-            pools.append("{\"name\":\(q(pool.name)),\"strategy\":\(q(strategyName(pool.strategy))),\"endpoints\":[\(endpoints.joined(separator: ","))]}")
+            let queued = sum { p < $0.queueDepth.count ? $0.queueDepth[p] : 0 }
+            let inFlight = pool.concurrency.map { "\($0.inFlight)" } ?? "null"
+            let limit = pool.maxConcurrency.map { "\($0)" } ?? "null"
+            pools.append("{\"name\":\(q(pool.name)),\"strategy\":\(q(strategyName(pool.strategy))),\"max_concurrency\":\(limit),\"in_flight\":\(inFlight),\"queued\":\(queued),\"endpoints\":[\(endpoints.joined(separator: ","))]}")
         }
         let models = t.models.map { "{\"name\":\(q($0.name)),\"pool\":\(q(t.pools[$0.pool].name))}" }
-        return "{\"config_version\":\(t.version),\"loaded_at\":\(t.loadedAt),\"pools\":[\(pools.joined(separator: ","))],\"models\":[\(models.joined(separator: ","))]}"
+        var shadows: [String] = []
+        for (i, shadow) in t.shadows.enumerated() {
+            let views = workers.compactMap { i < $0.shadows.count ? $0.shadows[i] : nil }
+            let completed = views.reduce(0) { $0 + $1.completed }
+            let latency = views.reduce(UInt64(0)) { $0 + $1.latencyTotalNs }
+            let mean = completed > 0 ? Double(latency) / Double(completed) / 1e6 : 0
+            shadows.append("{\"pool\":\(q(t.pools[shadow.pool].name)),\"fraction\":\(shadow.fraction),\"requests\":\(views.reduce(0) { $0 + $1.requests }),\"completed\":\(completed),\"failed\":\(views.reduce(0) { $0 + $1.failed }),\"mean_latency_ms\":\(mean)}")
+        }
+        return "{\"config_version\":\(t.version),\"loaded_at\":\(t.loadedAt),\"workers\":\(workers.count),\"open_client_connections\":\(sum { $0.openClients }),\"open_upstream_connections\":\(sum { $0.openUpstreams }),\"pools\":[\(pools.joined(separator: ","))],\"models\":[\(models.joined(separator: ","))],\"shadows\":[\(shadows.joined(separator: ","))]}"
     }
 
     static func strategyName(_ s: BalancingStrategy) -> String {

@@ -18,6 +18,7 @@ enum Server {
                 return fail("config \(path) refused")
             }
             settings.tables = reloader!.source
+            settings.stateBoard = WorkerStateBoard()
             if !plan.listenGiven, let listen = reloader!.source.table.config.listen {
                 do {
                     (settings.listenHost, settings.listenPort) = try ServeOptions.parseHostPort(listen, flag: "listen")
@@ -60,10 +61,10 @@ enum Server {
         }
 
         var admin: AdminServer?
-        if let reloader, let listen = reloader.source.table.config.admin.listen {
+        if let reloader, let board = settings.stateBoard, let listen = reloader.source.table.config.admin.listen {
             do {
                 let (host, adminPort) = try ServeOptions.parseHostPort(listen, flag: "admin.listen")
-                switch AdminServer.start(host: host, port: adminPort, handle: { AdminRoutes.handle($0, reloader) }) {
+                switch AdminServer.start(host: host, port: adminPort, handle: { AdminRoutes.handle($0, reloader, board) }) {
                 case .success(let server):
                     admin = server
                     log("admin listening on \(host):\(server.port)")

@@ -464,9 +464,21 @@ extension EndToEnd {
             defer { proxy.stop() }
             #expect(try proxy.admin("GET", "/healthz").status == 200)
             #expect(try proxy.admin("GET", "/readyz").status == 200)
-            let state = try proxy.admin("GET", "/admin/state").json()
+            #expect(try proxy.send(chatRequest(model: "m")).status == 200)
+            // Workers publish their figures a few times a second.
+            var state: [String: Any] = [:]
+            #expect(eventually(timeoutMs: 2_000) {
+                state = (try? proxy.admin("GET", "/admin/state").json()) ?? [:]
+                let pools = state["pools"] as? [[String: Any]]
+                let endpoint = (pools?.first?["endpoints"] as? [[String: Any]])?.first
+                return endpoint?["requests"] as? Int == 1
+            }, "\(state)")
             #expect(state["config_version"] as? Int == 1)
-            #expect((state["pools"] as? [[String: Any]])?.count == 2)
+            #expect(state["workers"] as? Int == 1)
+            let endpoint = ((state["pools"] as? [[String: Any]])?.first?["endpoints"] as? [[String: Any]])?.first
+            #expect(endpoint?["breaker"] as? String == "closed")
+            #expect(endpoint?["healthy"] as? Bool == true)
+            #expect((endpoint?["ewma_latency_ms"] as? Double ?? 0) > 0)
 
             try proxy.rewrite(Self.config(a, b, pool: "pb"))
             let reloaded = try proxy.admin("POST", "/admin/reload")
