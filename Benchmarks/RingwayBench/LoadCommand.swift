@@ -23,6 +23,11 @@ enum LoadCommand {
         // (sends use MSG_NOSIGNAL; this covers anything that does not).
         signal(SIGPIPE, SIG_IGN)
 
+        if !options.pinnedCPUs.isEmpty, let problem = CPUAffinity.pin(to: options.pinnedCPUs) {
+            FileHandle.standardError.write(Data("ringway-bench: --pin: cannot run on CPUs \(options.pinnedCPUs): \(problem)\n".utf8))
+            return 1
+        }
+
         let result: LoadResult
         do {
             let generator = try LoadGenerator(plan: options.plan)

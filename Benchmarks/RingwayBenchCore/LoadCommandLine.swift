@@ -33,6 +33,8 @@ public struct LoadCommandLine: Sendable {
                                (default max(1024, rate)); more fail as 'backlog'
           --busy-poll          never sleep: sends on time to ~0.1 µs and no wake-up per response,
                                at the cost of 100% of the CPU the generator is pinned to
+          --pin CPUS           run the generator on these CPUs only, e.g. 1 or 0,2-3
+                               (recorded in the JSON; keeps it off the proxy's core)
           --json FILE          also write the results as JSON
           --label NAME         name of this run in the table and JSON (default load)
         """
@@ -102,6 +104,8 @@ public struct LoadCommandLine: Sendable {
                 options.backlog = try Self.count(flag, try value(for: flag, inline: inline), range: 1...100_000_000)
             case "--json":
                 options.jsonPath = try value(for: flag, inline: inline)
+            case "--pin":
+                options.pinnedCPUs = try Self.cpuList(try value(for: flag, inline: inline))
             case "--label":
                 let label = try value(for: flag, inline: inline)
                 guard !label.isEmpty else { throw UsageError("--label: must not be empty") }
@@ -193,5 +197,18 @@ public struct LoadCommandLine: Sendable {
             throw UsageError("\(flag): expected an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
         }
         return value
+    }
+
+    /// `1`, `0,2`, `0-3,6`: CPU numbers below 1024, sorted and unique.
+    static func cpuList(_ text: String) throws(UsageError) -> [Int] {
+        var cpus = Set<Int>()
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(bounds.count), let low = Int(bounds[0]), let high = Int(bounds.last!),
+                  low >= 0, low <= high, high < 1024
+            else { throw UsageError("--pin: expected a CPU list like 1 or 0,2-3, got '\(text)'") }
+            for cpu in low...high { cpus.insert(cpu) }
+        }
+        return cpus.sorted()
     }
 }

@@ -16,6 +16,8 @@ public struct LoadOptions: Sendable {
     public var backlog: Int?
     public var busyPoll = false
     public var jsonPath: String?
+    /// `--pin`: CPUs the generator runs on (sorted, unique); empty = not pinned.
+    public var pinnedCPUs: [Int] = []
     public var label = "load"
 
     public init() {}

@@ -84,6 +84,7 @@ public struct LoadReport: Sendable {
             ("duration_s", number(options.duration)),
             ("warmup_s", number(options.warmup)),
             ("busy_poll", options.busyPoll ? "true" : "false"),
+            ("pinned_cpus", "[" + options.pinnedCPUs.map(String.init).joined(separator: ",") + "]"),
             ("achieved_rps", number((result.achievedRate * 1000).rounded() / 1000)),
             ("scheduled", String(result.scheduled)),
             ("sent", String(result.sent)),

@@ -118,3 +118,17 @@ private let minimal = "--target 127.0.0.1:8080 --rate 0 --connections 4 --durati
         #expect(json.contains(#""ttft_us": {"#))
     }
 }
+
+@Suite struct LoadPinTests {
+    static let base = ["--target", "127.0.0.1:8080", "--rate", "100", "--connections", "1", "--duration", "1"]
+
+    @Test func cpuListsAreParsedSortedAndUnique() throws {
+        #expect(try commandLine.parse(Self.base + ["--pin", "3,0-1,1"]).pinnedCPUs == [0, 1, 3])
+        #expect(try commandLine.parse(Self.base).pinnedCPUs.isEmpty)
+    }
+
+    @Test(arguments: ["", "a", "2-1", "1,", "-1", "0-2000"])
+    func badCPUListsAreRefused(text: String) {
+        #expect(throws: UsageError.self) { try commandLine.parse(Self.base + ["--pin", text]) }
+    }
+}
