@@ -124,6 +124,9 @@ public enum OverheadCommand {
                 ("stream_rate_rps", fixed(min(options.rate, 200), 0)), ("stream_tokens", String(streamTokens)),
                 ("saturation_connections", String(saturationConnections)), ("pin_proxy", options.pinProxy),
                 ("pin_load", options.pinLoad), ("arrivals", "poisson"),
+                ("ramps", options.rampPhases ? "on" : "off"), ("p99_bound_ms", fixed(options.p99BoundMs, 1)),
+                ("search_step_s", fixed(options.searchSeconds, 1)), ("stream_pacing_ms", fixed(options.streamPacingMs, 1)),
+                ("max_streams", String(options.maxStreams)),
             ])
     }
 
@@ -168,6 +171,27 @@ public enum OverheadCommand {
             let requests = Double(saturated.completed) + saturated.achievedRate * options.warmup
             if requests > 0 && cpuUsed > 0 { measurement.cpuMicrosecondsPerRequest = Double(cpuUsed) / 1000 / requests }
             measurement.peakRSSKiB = target.pids.compactMap { ProcStats.peakRSSKiB($0) }.max()
+        }
+        if options.rampPhases {
+            let step = options.searchSeconds
+            measurement.rateUnderP99Bound = try CapacityPhases.rateUnderP99(saturated: saturated.achievedRate, options: options) {
+                rate in
+                progress("\(target.name): p99 search at \(Int(rate)) req/s")
+                return try load(LoadPlan(
+                    host: target.host, port: target.port, request: plain, connections: options.connections,
+                    duration: step, warmup: 0.2, mode: .openLoop(ratePerSecond: rate, poisson: true, seed: seed)))
+            }
+            measurement.streamsWithoutStall = try CapacityPhases.streamsWithoutStall(options: options) {
+                count, pacingUs, tokens in
+                progress("\(target.name): \(count) concurrent streams")
+                let paced = RequestBuilder.build(
+                    path: "/v1/chat/completions", hostHeader: host,
+                    headers: [("x-mock-tokens", String(tokens)), ("x-mock-itl-us", String(pacingUs))],
+                    body: Array(streamBody.utf8))
+                return try load(LoadPlan(
+                    host: target.host, port: target.port, request: paced, connections: count,
+                    duration: step + 1, warmup: 0.2, mode: .closedLoop))
+            }
         }
         measurement.errors = open.errors.total + streams.errors.total + saturated.errors.total
         for (phase, result) in [("open loop", open), ("streams", streams), ("saturation", saturated)]

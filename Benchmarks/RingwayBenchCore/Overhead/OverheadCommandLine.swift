@@ -26,6 +26,13 @@ public struct OverheadOptions: Sendable {
     public var seed: UInt64 = 1
     public var jsonPath: String?
     public var htmlPath: String?
+    /// The ramped phases: p99 bound for the rate search, step length,
+    /// stream pacing and the most streams tried; off with `--skip-ramps`.
+    public var rampPhases = true
+    public var p99BoundMs: Double = 20
+    public var searchSeconds: Double = 1
+    public var streamPacingMs: Double = 20
+    public var maxStreams = 1024
 
     public init() {}
 
@@ -55,6 +62,12 @@ public enum OverheadCommandLine {
           --pin-proxy CPUS             taskset CPU list for the proxies (default 0)
           --pin-load CPUS              CPU list for the generator and the mock (default 1)
           --seed N                     seed of the open-loop schedule (default 1)
+          --p99-bound-ms MS            ramp: highest rate whose p99 stays under MS (default 20)
+          --stream-pacing-ms MS        ramp: token pacing of the concurrent-streams ramp (default 20);
+                                       streams double from 32 until a chunk comes over one pacing late
+          --max-streams N              ramp: stop doubling past N streams (default 1024)
+          --search-seconds S           ramp: measured seconds per step (default 1)
+          --skip-ramps                 only the fixed-rate phases
           --json FILE                  all figures and machine facts as JSON
           --html FILE                  one self-contained HTML page with charts
         """
@@ -124,6 +137,11 @@ public enum OverheadCommandLine {
                 let text = try value(flag)
                 guard let seed = UInt64(text) else { throw UsageError("--seed: '\(text)' is not an unsigned integer") }
                 options.seed = seed
+            case "--p99-bound-ms": options.p99BoundMs = try positive(flag, try value(flag))
+            case "--search-seconds": options.searchSeconds = try positive(flag, try value(flag))
+            case "--stream-pacing-ms": options.streamPacingMs = try positive(flag, try value(flag))
+            case "--max-streams": options.maxStreams = try count(flag, try value(flag))
+            case "--skip-ramps": options.rampPhases = false
             case "--json": options.jsonPath = try value(flag)
             case "--html": options.htmlPath = try value(flag)
             default: throw UsageError("overhead: unknown option '\(flag)'")

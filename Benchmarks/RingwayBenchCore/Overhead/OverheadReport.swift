@@ -16,7 +16,7 @@ public struct OverheadReport: Sendable {
     public var table: String {
         let header = [
             "system", "req/s", "p50", "p99", "+p50", "+p90", "+p99", "+p99.9", "+ttft50", "+ttft99", "+chunk50",
-            "+chunk99", "cpu µs/req", "rss MiB", "errors",
+            "+chunk99", "cpu µs/req", "rss MiB", "req/s@p99≤bound", "streams", "errors",
         ]
         var rows = [header]
         for system in summary.systems {
@@ -27,6 +27,7 @@ public struct OverheadReport: Sendable {
                 format(system.addedTimeToFirstToken["p50"]), format(system.addedTimeToFirstToken["p99"]),
                 format(system.addedChunkDelay["p50"]), format(system.addedChunkDelay["p99"]),
                 format(system.cpuMicrosecondsPerRequest, 2), format(system.peakRSSKiB.map { Double($0) / 1024 }, 1),
+                format(system.rateUnderP99Bound, 0), system.streamsWithoutStall.map(String.init) ?? "-",
                 String(system.errors),
             ])
         }
@@ -64,6 +65,8 @@ public struct OverheadReport: Sendable {
                 "throughput_rps": rounded(s.throughput), "cpu_us_per_request": optional(s.cpuMicrosecondsPerRequest),
                 "peak_rss_kib": s.peakRSSKiB.map { Int($0) as Any } ?? NSNull(), "errors": s.errors,
                 "cdf": s.cdf.map { ["percentile": $0.percentile, "us": $0.micros] },
+                "rate_under_p99_bound_rps": optional(s.rateUnderP99Bound),
+                "streams_without_stall": s.streamsWithoutStall.map { $0 as Any } ?? NSNull(),
             ] as [String: Any]
         }
         let rounds: [[String: Any]] = result.rounds.map { round in
@@ -74,6 +77,8 @@ public struct OverheadReport: Sendable {
                     "chunk_delay_us": histogram(m.chunkDelay), "throughput_rps": rounded(m.throughput),
                     "cpu_us_per_request": optional(m.cpuMicrosecondsPerRequest),
                     "peak_rss_kib": m.peakRSSKiB.map { Int($0) as Any } ?? NSNull(), "errors": m.errors,
+                    "rate_under_p99_bound_rps": optional(m.rateUnderP99Bound),
+                    "streams_without_stall": m.streamsWithoutStall.map { $0 as Any } ?? NSNull(),
                 ] as [String: Any]
             }
             return out

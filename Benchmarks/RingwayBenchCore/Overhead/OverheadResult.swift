@@ -15,6 +15,10 @@ public struct OverheadMeasurement: Sendable {
     public var peakRSSKiB: UInt64?
     /// Failed requests over all three phases.
     public var errors = 0
+    /// Highest open-loop rate whose p99 stayed under the bound (ramp phase).
+    public var rateUnderP99Bound: Double?
+    /// Most concurrent paced streams relayed without a stall (ramp phase).
+    public var streamsWithoutStall: Int?
 
     public init() {}
 }
@@ -73,6 +77,8 @@ public struct OverheadSummary: Sendable {
         /// Largest VmHWM over rounds, KiB.
         public var peakRSSKiB: UInt64?
         public var errors = 0
+        public var rateUnderP99Bound: Double?
+        public var streamsWithoutStall: Int?
         /// (percentile, µs) of the latency histogram merged over rounds, ascending.
         public var cdf: [(percentile: Double, micros: Double)] = []
     }
@@ -121,6 +127,8 @@ public struct OverheadSummary: Sendable {
         system.cpuMicrosecondsPerRequest = median(own.compactMap(\.cpuMicrosecondsPerRequest))
         system.peakRSSKiB = own.compactMap(\.peakRSSKiB).max()
         system.errors = own.reduce(0) { $0 + $1.errors }
+        system.rateUnderP99Bound = median(own.compactMap(\.rateUnderP99Bound))
+        system.streamsWithoutStall = median(own.compactMap { $0.streamsWithoutStall.map(Double.init) }).map { Int($0) }
         var merged = LatencyHistogram()
         for measurement in own { merged.merge(measurement.latency) }
         if !merged.isEmpty {
