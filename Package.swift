@@ -39,7 +39,7 @@ let package = Package(
         // A corpus replayer in a plain build; a libFuzzer target when built by tools/fuzz.sh.
         .executableTarget(name: "ringway-fuzz-http", dependencies: ["RingwayHTTP"], path: "Tests/Fuzz/HTTPFuzz"),
         .executableTarget(
-            name: "ringway-microbench", dependencies: ["RingwayHTTP", "RingwayIO", "RingwayRouter"], path: "Benchmarks/Microbench",
+            name: "ringway-microbench", dependencies: ["RingwayHTTP", "RingwayIO", "RingwayRouter", "RingwayObserve"], path: "Benchmarks/Microbench",
             swiftSettings: hotPathSettings),
         .testTarget(name: "RingwayHTTPTests", dependencies: ["RingwayHTTP"]),
         .testTarget(name: "RingwayIOTests", dependencies: ["RingwayIO"]),
@@ -48,5 +48,9 @@ let package = Package(
         .testTarget(name: "RingwayEndToEndTests", dependencies: []),
         .testTarget(name: "RingwayBenchTests", dependencies: ["RingwayBenchCore"]),
         .testTarget(name: "RingwayMockUpstreamTests", dependencies: ["RingwayMockUpstream"]),
+        .target(name: "CRingwayAtomics", path: "CSources/CRingwayAtomics"),
+        .target(name: "RingwayObserve", dependencies: ["CRingwayAtomics"], path: "Sources/RingwayObserve",
+                swiftSettings: hotPathSettings),
+        .testTarget(name: "RingwayObserveTests", dependencies: ["RingwayObserve"]),
     ]
 )

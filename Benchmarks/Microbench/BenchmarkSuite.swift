@@ -36,6 +36,11 @@ enum BenchmarkSuite {
                       bytesPerOperation: 2048, run: BodyInspectionBenchmark(Fixtures.chatBody(size: 2048)).run),
             Benchmark(name: "body-inspect-chat-64k", unit: "64 KiB chat body, 16 KiB slices",
                       bytesPerOperation: 65536, run: BodyInspectionBenchmark(Fixtures.chatBody(size: 65536)).run),
+            Benchmark(name: "metrics-request-finished", unit: "requestFinished: 2 counters, 3 histograms, 2 byte counters",
+                      bytesPerOperation: 0, run: MetricsRecordBenchmark().requestFinished),
+            Benchmark(name: "metrics-histogram-observe", unit: "one inter-token latency observation",
+                      bytesPerOperation: 0, run: MetricsRecordBenchmark().interToken),
+            MetricsRenderBenchmark().benchmark,
         ]
     }
 }
