@@ -25,10 +25,10 @@ let package = Package(
         .target(name: "RingwayRouter", dependencies: ["RingwayHTTP"], swiftSettings: hotPathSettings),
         .target(
             name: "RingwayProxy",
-            dependencies: ["RingwayIO", "RingwayHTTP", "RingwayRouter", "CRingwayEngine"],
+            dependencies: ["RingwayIO", "RingwayHTTP", "RingwayRouter", "RingwayObserve", "CRingwayEngine"],
             swiftSettings: hotPathSettings
         ),
-        .executableTarget(name: "ringway", dependencies: ["RingwayProxy", "RingwayRouter", "RingwayIO"]),
+        .executableTarget(name: "ringway", dependencies: ["RingwayProxy", "RingwayRouter", "RingwayObserve", "RingwayIO"]),
         .target(name: "RingwayBenchCore", path: "Benchmarks/RingwayBenchCore"),
         .target(
             name: "RingwayMockUpstream", dependencies: ["RingwayIO", "RingwayHTTP", "CRingwayEngine"],

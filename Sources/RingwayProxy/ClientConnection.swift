@@ -95,6 +95,10 @@ final class ClientConnection {
     var attemptStartedAt: UInt64 = 0
     /// When the routing decision was made: `retry.total_timeout_ms` counts from here.
     var routedAt: UInt64 = 0
+    /// When the request head was complete; 0 between exchanges.
+    var requestStartedAt: UInt64 = 0
+    /// The exchange's metrics were recorded (exactly once per request).
+    var exchangeRecorded = false
     var firstByteNs: UInt64 = 0
     /// The pool whose concurrency slot this exchange holds, or -1.
     var admittedPool: Int32 = -1
@@ -186,6 +190,8 @@ final class ClientConnection {
         waitingAdmission = false
         attemptStartedAt = 0
         routedAt = 0
+        requestStartedAt = 0
+        exchangeRecorded = false
         firstByteNs = 0
         routeLine.count = 0
     }

@@ -50,6 +50,8 @@ public struct ProxySettings: Sendable {
     public var tables: RoutingTableSource?
     /// Where workers publish their routing figures for `/admin/state`.
     public var stateBoard: WorkerStateBoard?
+    /// Where workers record metrics (router mode).
+    public var metrics: MetricsBoard?
     /// Model routes keep the whole body (inspection, retries); larger -> 413.
     public var maxInspectedBodyBytes: Int64 = 32 << 20
 

@@ -23,17 +23,20 @@ extension Worker {
                                             deadline: deadline) {
         case .queued: break
         case .rejected:
+            routing.metrics?.admissionRejected(pool: pool, priority: priority)
             shed(c, message: "the pool is saturated and its queue is full")
             return false
         case .queuedAfterShedding(let victim):
             routing.waiting -= 1
             let v = clients[Int(victim.slot)]
+            routing.metrics?.admissionRejected(pool: pool, priority: routing.table.priorityClassCount - 1)
             if v.generation == victim.generation && v.waitingAdmission {
                 v.waitingAdmission = false
                 shed(v, message: "shed for a higher-priority request while the pool is saturated")
             }
         }
         routing.waiting += 1
+        routing.metrics?.queueDepth(pool: pool, value: routing.queues[pool].count)
         c.waitingAdmission = true
         c.retryDeadline = deadline
         scheduleClientTimer(c)
@@ -52,6 +55,7 @@ extension Worker {
                     break
                 }
                 routing.waiting -= 1
+                routing.metrics?.queueDepth(pool: pool, value: routing.queues[pool].count)
                 let c = clients[Int(w.slot)]
                 guard c.generation == w.generation, c.waitingAdmission else {
                     concurrency.release()
@@ -70,7 +74,10 @@ extension Worker {
         guard let routing = c.routing else { return }
         if c.waitingAdmission {
             c.waitingAdmission = false
-            if routing.queues[Int(c.pool)].remove(Waiter(slot: c.slot, generation: c.generation)) { routing.waiting -= 1 }
+            if routing.queues[Int(c.pool)].remove(Waiter(slot: c.slot, generation: c.generation)) {
+                routing.waiting -= 1
+                routing.metrics?.queueDepth(pool: Int(c.pool), value: routing.queues[Int(c.pool)].count)
+            }
         }
         guard c.admittedPool >= 0 else { return }
         routing.table.pools[Int(c.admittedPool)].concurrency?.release()
@@ -80,6 +87,7 @@ extension Worker {
 
     /// The queue timeout passed before a slot came free.
     func admissionTimedOut(_ c: ClientConnection) {
+        c.routing?.metrics?.admissionRejected(pool: Int(c.pool), priority: -1)
         releaseAdmission(c)
         appendRetryAfter(c)
         respondError(c, status: 503, message: "timed out waiting for a free slot in a saturated pool",

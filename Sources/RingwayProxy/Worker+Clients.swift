@@ -35,6 +35,7 @@ extension Worker {
         // TCP_NODELAY is inherited from the listener (set in rw_listen_tcp).
         capturePeerIP(c)
         openClients += 1
+        routing.metrics?.activeConnectionsDelta(1)
         c.headerDeadline = now + settings.headerTimeoutMs * 1_000_000
         scheduleClientTimer(c)
         resumeClientRecv(c)
@@ -165,10 +166,13 @@ extension Worker {
     func closeClient(_ c: ClientConnection, graceful: Bool) {
         if graceful { return beginClosing(c) }
         guard c.phase != .closed else { return }
+        // 499: the client went away before its answer was complete.
+        if c.phase == .exchanging { recordExchange(c, status: 499) }
         releaseAdmission(c)
         detachUpstream(c)
         c.phase = .closed
         openClients -= 1
+        routing.metrics?.activeConnectionsDelta(-1)
         clientTimers.cancel(c.slot)
         pauseClientRecv(c)
         c.inbound.discard(buffers: buffers)

@@ -79,6 +79,7 @@ extension Worker {
         }
         c.keepAlive = c.request.keepAlive && !draining
         c.requestIsHEAD = c.request.isHEAD
+        c.requestStartedAt = now
         switch c.request.framing {
         case .none, .untilClose:
             c.requestBodyDone = true
@@ -223,6 +224,7 @@ extension Worker {
         c.sendQueue.append(Segment(base: UnsafeRawPointer(c.responseHeadOut.base!), length: c.responseHeadOut.count,
                                    bid: -1))
         c.responseStarted = true
+        recordExchange(c, status: 200)
         guard c.keepAlive && !draining else { return beginClosing(c) }
         finishLocalExchange(c)
     }
@@ -342,6 +344,7 @@ extension Worker {
     /// unknown model need not cost the client a reconnect).
     func respondError(_ c: ClientConnection, status: Int, message: UnsafeRawBufferPointer, code: StaticString,
                       keepOpen: Bool) {
+        recordExchange(c, status: status)
         detachUpstream(c)
         guard !c.responseStarted, c.phase == .awaitingHead || c.phase == .exchanging else {
             return closeClient(c, graceful: false)

@@ -175,6 +175,7 @@ extension Worker {
             commitResponse(c)
         }
         settleAttempt(c, c.response.status >= 500 ? .serverError : c.response.status == 429 ? .rateLimited : .success)
+        recordExchange(c, status: c.response.status)
         c.held.release(buffers)
         c.requestHeadIn.count = 0
         releaseAdmission(c)
@@ -250,6 +251,8 @@ extension Worker {
             return attemptFailed(c, .serverError, status: 502, message: message, code: code)
         }
         settleAttempt(c, .serverError)
+        // The client got a status but not the whole answer: a failure.
+        recordExchange(c, status: 502)
         detachUpstream(c)
         if c.isEventStream { appendStreamErrorEvent(c, message: message, code: code) }
         c.keepAlive = false

@@ -14,7 +14,9 @@ extension Worker {
     func refreshRouting() {
         guard let source = settings.tables, source.version != routing.table.version else { return }
         let old = routing
-        routing = WorkerRouting(table: source.table, workerID: id)
+        routing = WorkerRouting(table: source.table, workerID: id, metrics: settings.metrics)
+        // The new shard starts from the connections already open.
+        routing.metrics?.activeConnectionsDelta(openClients)
         let lists = old.idle
         for list in lists {
             for slot in list { closeUpstream(upstreams[Int(slot)]) }
@@ -406,6 +408,7 @@ extension Worker {
         guard c.chainStep < chain.fallbacks.count, chain.fallbackOn.contains(c.lastFailure) else { return false }
         let next = chain.fallbacks[c.chainStep]
         c.chainStep += 1
+        c.routing?.metrics?.fallback(model: next)
         c.servedModel = Int32(next)
         c.pool = Int32(table.models[next].pool)
         c.tried = TriedEndpoints()
@@ -436,6 +439,7 @@ extension Worker {
         }
         guard canRetry(c) else { return respondError(c, status: status, message: message, code: code) }
         c.firstByteDeadline = 0
+        c.routing!.metrics?.retry(pool: Int(c.pool))
         let table = c.routing!.table
         let base = UInt64(table.retry.backoffMs)
         if base == 0 { return dispatchAttempt(c) }

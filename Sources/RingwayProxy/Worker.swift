@@ -57,7 +57,8 @@ public final class Worker<Backend: CompletionSubmitting> {
         now = monotonicNanoseconds()
         clientTimers = TimerWheel(tickNanoseconds: WorkerTiming.tickNanoseconds, bucketCount: 1024, now: now)
         upstreamTimers = TimerWheel(tickNanoseconds: WorkerTiming.tickNanoseconds, bucketCount: 1024, now: now)
-        routing = WorkerRouting(table: settings.tables?.table ?? Self.sidecarTable(settings.upstream), workerID: id)
+        routing = WorkerRouting(table: settings.tables?.table ?? Self.sidecarTable(settings.upstream), workerID: id,
+                                metrics: settings.metrics)
         // Request ids are unique per process start, worker and request.
         var seed = UInt64(truncatingIfNeeded: monotonicNanoseconds()) ^ UInt64(getpid()) << 32
         var prefix: [UInt8] = []

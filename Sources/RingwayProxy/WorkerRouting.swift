@@ -1,4 +1,5 @@
 import CRingwayEngine
+import RingwayObserve
 import RingwayRouter
 
 /// One worker's view of one routing table: the endpoints' socket addresses,
@@ -19,11 +20,14 @@ final class WorkerRouting {
     var queues: [AdmissionQueue]
     /// Sum of the queues' counts: the loop skips admission when zero.
     var waiting = 0
+    /// This worker's metric shard for this table (nil without a board).
+    let metrics: MetricsShard?
     var shadowSamplers: [ShadowSampler]
     var shadowStats: [ShadowStats]
 
-    init(table: RoutingTable, workerID: Int) {
+    init(table: RoutingTable, workerID: Int, metrics board: MetricsBoard?) {
         self.table = table
+        metrics = board?.shard(for: table, worker: workerID)
         addresses = .allocate(capacity: max(1, table.endpoints.count))
         for (i, e) in table.endpoints.enumerated() {
             addresses[i] = rw_address()

@@ -1,13 +1,25 @@
 import Foundation
+import RingwayObserve
 import RingwayProxy
 import RingwayRouter
 
 /// What the admin listener answers.
 enum AdminRoutes {
-    static func handle(_ request: AdminServer.Request, _ reloader: ConfigReloader, _ board: WorkerStateBoard)
-        -> AdminServer.Response
+    static func handle(_ request: AdminServer.Request, _ reloader: ConfigReloader, _ board: WorkerStateBoard,
+                       _ metrics: MetricsBoard) -> AdminServer.Response
     {
         switch (request.method, request.path) {
+        case ("GET", "/metrics"):
+            let t = reloader.source.table
+            let workers = board.snapshot.filter { $0.tableVersion == t.version }
+            let gauges = ScrapeGauges(
+                endpointHealthy: t.endpoints.map(\.shared.isHealthy),
+                breakerOpen: t.endpoints.indices.map { i in
+                    workers.contains { i < $0.endpoints.count && $0.endpoints[i].breaker == .open }
+                },
+                configVersion: UInt64(t.version), configLoadedAtUnixNanoseconds: UInt64(t.loadedAt * 1e9))
+            return AdminServer.Response(status: 200, contentType: PrometheusExposition.contentType,
+                                        body: String(decoding: metrics.exposition(gauges), as: UTF8.self))
         case ("GET", "/healthz"): return AdminServer.Response(status: 200, contentType: "text/plain", body: "ok\n")
         case ("GET", "/readyz"):
             let table = reloader.source.table
@@ -26,7 +38,7 @@ enum AdminRoutes {
                 return AdminServer.Response(status: 400, body: AdminServer.error(
                     "config reload refused; the running config stays: " + f.summary, "config_invalid"))
             }
-        case (_, "/healthz"), (_, "/readyz"), (_, "/admin/state"), (_, "/admin/reload"):
+        case (_, "/metrics"), (_, "/healthz"), (_, "/readyz"), (_, "/admin/state"), (_, "/admin/reload"):
             return AdminServer.Response(status: 405, body: AdminServer.error("method not allowed", "method_not_allowed"))
         default:
             return AdminServer.Response(status: 404, body: AdminServer.error("no admin route \(request.path)", "not_found"))

@@ -19,6 +19,7 @@ enum Server {
             }
             settings.tables = reloader!.source
             settings.stateBoard = WorkerStateBoard()
+            settings.metrics = MetricsBoard()
             if !plan.listenGiven, let listen = reloader!.source.table.config.listen {
                 do {
                     (settings.listenHost, settings.listenPort) = try ServeOptions.parseHostPort(listen, flag: "listen")
@@ -61,10 +62,12 @@ enum Server {
         }
 
         var admin: AdminServer?
-        if let reloader, let board = settings.stateBoard, let listen = reloader.source.table.config.admin.listen {
+        if let reloader, let board = settings.stateBoard, let metrics = settings.metrics,
+           let listen = reloader.source.table.config.admin.listen
+        {
             do {
                 let (host, adminPort) = try ServeOptions.parseHostPort(listen, flag: "admin.listen")
-                switch AdminServer.start(host: host, port: adminPort, handle: { AdminRoutes.handle($0, reloader, board) }) {
+                switch AdminServer.start(host: host, port: adminPort, handle: { AdminRoutes.handle($0, reloader, board, metrics) }) {
                 case .success(let server):
                     admin = server
                     log("admin listening on \(host):\(server.port)")

@@ -665,3 +665,47 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd {
+    @Suite struct Metrics {
+        @Test func metricsCountRequestsByModelPoolEndpointAndStatus() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": {"listen": "127.0.0.1:0"},
+                 "pools": {"pa": {"endpoints": ["\(a.url)"]}, "pb": {"endpoints": ["\(b.url)"]}},
+                 "models": {"small": {"pool": "pa"}, "large": {"pool": "pb"}}}
+                """)
+            defer { proxy.stop() }
+            for _ in 0..<3 { #expect(try proxy.send(chatRequest(model: "small")).status == 200) }
+            #expect(try proxy.send(chatRequest(model: "large")).status == 200)
+            #expect(try proxy.send(chatRequest(model: "missing")).status == 404)
+            let scrape = try proxy.admin("GET", "/metrics")
+            #expect(scrape.status == 200)
+            #expect(scrape.head.value("content-type")?.hasPrefix("text/plain") == true)
+            let text = scrape.text
+            #expect(text.contains(#"ringway_requests_total{model="small",pool="pa",endpoint="\#(a.url)",code="2xx"} 3"#), "\(text)")
+            #expect(text.contains(#"ringway_requests_total{model="large",pool="pb",endpoint="\#(b.url)",code="2xx"} 1"#))
+            #expect(text.contains(#"code="404"} 1"#))
+            #expect(text.contains("ringway_request_duration_seconds_bucket"))
+            #expect(text.contains("ringway_config_version 1"))
+            // promtool (Debian's prometheus package) validates the exposition when present.
+            let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
+            if let promtool {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: promtool)
+                process.arguments = ["check", "metrics"]
+                let input = Pipe(), output = Pipe()
+                process.standardInput = input
+                process.standardOutput = output
+                process.standardError = output
+                try process.run()
+                input.fileHandleForWriting.write(Data(scrape.body))
+                try input.fileHandleForWriting.close()
+                process.waitUntilExit()
+                let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                #expect(process.terminationStatus == 0, "promtool: \(said)")
+            }
+        }
+    }
+}
