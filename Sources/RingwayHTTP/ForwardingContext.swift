@@ -42,6 +42,9 @@ public struct ForwardingContext {
     /// Complete field lines ("name: value\r\n"...) appended after the
     /// client's fields, already validated by whoever rendered them.
     public var extraFieldLines: UnsafeRawBufferPointer
+    /// The `traceparent: …\r\n` line for this hop (the client's own field
+    /// is removed by name), or empty.
+    public var traceLine: UnsafeRawBufferPointer
 
     @inlinable
     public init(
@@ -51,7 +54,8 @@ public struct ForwardingContext {
         hostOverride: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
         bodyLength: Int64 = -1,
         removedFieldNames: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
-        extraFieldLines: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+        extraFieldLines: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+        traceLine: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
     ) {
         self.clientAddress = clientAddress
         self.proto = proto
@@ -60,6 +64,7 @@ public struct ForwardingContext {
         self.bodyLength = bodyLength
         self.removedFieldNames = removedFieldNames
         self.extraFieldLines = extraFieldLines
+        self.traceLine = traceLine
     }
 
     /// Whether the client's field named `name` (any case) is in

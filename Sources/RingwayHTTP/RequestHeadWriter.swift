@@ -67,6 +67,7 @@ public enum RequestHeadWriter {
                 w.appendCRLF()
             }
             w.append(context.extraFieldLines)
+            w.append(context.traceLine)
 
             // The client's X-Forwarded-For lines form one list (RFC 9110 §5.3);
             // send it as one line, then this hop's client.

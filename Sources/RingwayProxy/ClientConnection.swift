@@ -97,6 +97,9 @@ final class ClientConnection {
     var routedAt: UInt64 = 0
     /// When the request head was complete; 0 between exchanges.
     var requestStartedAt: UInt64 = 0
+    /// The W3C trace context of this hop (a child of the client's, or new).
+    var trace = TraceContext(traceIDHigh: 0, traceIDLow: 0, parentID: 0, flags: 0)
+    var hasTrace = false
     /// The exchange's metrics were recorded (exactly once per request).
     var exchangeRecorded = false
     var firstByteNs: UInt64 = 0
@@ -191,6 +194,7 @@ final class ClientConnection {
         attemptStartedAt = 0
         routedAt = 0
         requestStartedAt = 0
+        hasTrace = false
         exchangeRecorded = false
         firstByteNs = 0
         routeLine.count = 0

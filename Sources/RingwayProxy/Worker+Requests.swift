@@ -164,7 +164,12 @@ extension Worker {
     func writeUpstreamHead(_ c: ClientConnection, _ u: UpstreamConnection, source: UnsafeRawBufferPointer,
                            bodyLength: Int64) -> Bool {
         let pool = c.routing!.table.pools[Int(c.pool)]
-        let written = withRequestID(c) { requestID in
+        if !c.hasTrace {
+            c.trace = TraceContextField.outgoing(headers: c.request.headers, source: source, random: &traceRandom).context
+            c.hasTrace = true
+        }
+        let trace = c.trace
+        let written = withTraceLine(trace) { traceLine in withRequestID(c) { requestID in
             c.peerIP.withUnsafeBytes { peer in
                 pool.hostHeader.withUnsafeBytes { host in
                     pool.removedFieldNames.withUnsafeBytes { removed in
@@ -174,7 +179,8 @@ extension Worker {
                                 hostOverride: host.count > 0 ? host
                                     : c.authority.map { UnsafeRawBufferPointer(rebasing: source[Int($0.start)..<Int($0.end)]) }
                                     ?? UnsafeRawBufferPointer(start: nil, count: 0),
-                                bodyLength: bodyLength, removedFieldNames: removed, extraFieldLines: extra)
+                                bodyLength: bodyLength, removedFieldNames: removed, extraFieldLines: extra,
+                                traceLine: traceLine)
                             c.requestHeadOut.count = 0
                             c.requestHeadOut.reserve(source.count + extra.count + 512, pool: &arenas)
                             return RequestHeadWriter.write(c.request, source: source, context: context,
@@ -183,7 +189,7 @@ extension Worker {
                     }
                 }
             }
-        }
+        } }
         guard let written else {
             respondError(c, status: 431, message: "request head too large to forward", code: "header_too_large")
             return false
@@ -191,6 +197,14 @@ extension Worker {
         c.requestHeadOut.count = written
         u.sendQueue.append(Segment(base: UnsafeRawPointer(c.requestHeadOut.base!), length: written, bid: -1))
         return true
+    }
+
+    /// Calls `body` with the rendered `traceparent: …\r\n` line.
+    func withTraceLine<R>(_ trace: TraceContext, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeTemporaryAllocation(byteCount: TraceContext.headerLineLength, alignment: 1) { out in
+            let n = trace.writeHeaderLine(into: out) ?? 0
+            return body(UnsafeRawBufferPointer(rebasing: out[0..<n]))
+        }
     }
 
     /// The target's path: up to the query.

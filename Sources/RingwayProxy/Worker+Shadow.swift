@@ -32,20 +32,20 @@ extension Worker {
         // The copy's own head: the shadow pool's Host and fields.
         let source = c.requestHeadIn.bytes
         let poolEntry = routing.table.pools[pool]
-        let written: Int? = c.peerIP.withUnsafeBytes { peer in
+        let written: Int? = withTraceLine(c.trace) { traceLine in c.peerIP.withUnsafeBytes { peer in
             poolEntry.hostHeader.withUnsafeBytes { host in
                 poolEntry.removedFieldNames.withUnsafeBytes { removed in
                     poolEntry.extraFieldLines.withUnsafeBytes { extra in
                         let context = ForwardingContext(
                             clientAddress: peer, proto: .http, hostOverride: host, bodyLength: bodyLength,
-                            removedFieldNames: removed, extraFieldLines: extra)
+                            removedFieldNames: removed, extraFieldLines: extra, traceLine: traceLine)
                         shadow.head.reserve(source.count + extra.count + 512, pool: &arenas)
                         return RequestHeadWriter.write(c.request, source: source, context: context,
                                                        into: shadow.head.spare)
                     }
                 }
             }
-        }
+        } }
         guard let written else { return closeUpstream(u) }
         shadow.head.count = written
         // The body's blocks are shared, not copied: each segment holds a

@@ -42,6 +42,8 @@ public final class Worker<Backend: CompletionSubmitting> {
     var drainDeadline: UInt64 = 0
     var requestCounter: UInt64 = 0
     var nextStatePublish: UInt64 = 0
+    /// Per-worker generator of trace and span ids.
+    var traceRandom = TraceContextRandom.seed()
     let requestIDPrefix: [UInt8]
 
     /// Takes over `backend`, which must have been created on the thread that

@@ -709,3 +709,39 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd {
+    @Suite struct Tracing {
+        static func echoedTraceparents(_ response: HTTPResponse) throws -> [String] {
+            let headers = try response.json()["headers"] as? [[String]] ?? []
+            return headers.filter { $0.first?.lowercased() == "traceparent" }.compactMap { $0.last }
+        }
+
+        @Test func traceparentIsContinuedOrStartedForEveryRequest() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let proxy = try ConfiguredProxy(config: EndToEnd.Routing.twoPools(a, b, extra: """
+                ,
+                "routes": [{"prefix": "/echo", "pool": "pa"}]
+                """))
+            defer { proxy.stop() }
+            let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            let continued = try proxy.send(HTTPRequest.make(method: "POST", path: "/echo",
+                                                            headers: [("traceparent", parent)], body: "x"))
+            let sent = try Self.echoedTraceparents(continued)
+            #expect(sent.count == 1, "\(sent)")
+            let fields = sent.first?.split(separator: "-") ?? []
+            #expect(fields.count == 4)
+            #expect(fields.first == "00" && fields.dropFirst().first == "4bf92f3577b34da6a3ce929d0e0e4736")
+            #expect(fields.dropFirst(2).first != "00f067aa0ba902b7", "the hop needs its own span id")
+            #expect(fields.last == "01")
+
+            let started = try Self.echoedTraceparents(try proxy.send(HTTPRequest.make(method: "POST", path: "/echo", body: "x")))
+            #expect(started.count == 1 && started.first?.count == 55, "\(started)")
+            // A malformed one is replaced, not forwarded.
+            let replaced = try Self.echoedTraceparents(try proxy.send(HTTPRequest.make(
+                method: "POST", path: "/echo", headers: [("traceparent", "00-XYZ-bad-01")], body: "x")))
+            #expect(replaced.count == 1 && replaced.first != "00-XYZ-bad-01")
+        }
+    }
+}

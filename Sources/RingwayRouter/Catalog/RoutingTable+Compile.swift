@@ -37,7 +37,8 @@ extension RoutingTable {
                 extra.append(contentsOf: h.value.utf8)
                 extra.append(contentsOf: "\r\n".utf8)
             }
-            var removed = pool.headers.map(\.name)
+            // Each hop sends its own traceparent (a child of the client's).
+            var removed = pool.headers.map(\.name) + ["traceparent"]
             // Ringway's own API keys must never reach an upstream.
             if !config.keys.isEmpty && !removed.contains("authorization") { removed.append("authorization") }
             var affinityBytes = 0
