@@ -1,5 +1,6 @@
 import RingwayHTTP
 import RingwayIO
+import RingwayObserve
 import RingwayRouter
 
 /// Where a client connection is in its request/response cycle.
@@ -100,6 +101,11 @@ final class ClientConnection {
     /// The W3C trace context of this hop (a child of the client's, or new).
     var trace = TraceContext(traceIDHigh: 0, traceIDLow: 0, parentID: 0, flags: 0)
     var hasTrace = false
+    /// The request id as sent upstream (the client's or generated), for the
+    /// access log; capacity kept across requests.
+    var requestIDBytes: [UInt8] = []
+    /// Why the request went where it did, for the access log.
+    var routingReason = AccessLogRoutingReason.catalog
     /// The exchange's metrics were recorded (exactly once per request).
     var exchangeRecorded = false
     var firstByteNs: UInt64 = 0
@@ -194,6 +200,8 @@ final class ClientConnection {
         attemptStartedAt = 0
         routedAt = 0
         requestStartedAt = 0
+        requestIDBytes.removeAll(keepingCapacity: true)
+        routingReason = .catalog
         hasTrace = false
         exchangeRecorded = false
         firstByteNs = 0

@@ -1,6 +1,7 @@
 import CRingwayEngine
 import RingwayHTTP
 import RingwayIO
+import RingwayObserve
 import RingwayRouter
 
 /// Where requests go. A Unix socket beats loopback TCP when the sidecar sits
@@ -52,6 +53,8 @@ public struct ProxySettings: Sendable {
     public var stateBoard: WorkerStateBoard?
     /// Where workers record metrics (router mode).
     public var metrics: MetricsBoard?
+    /// One access-log ring per worker (by worker id); nil = no access log.
+    public var accessLogRings: [AccessLogRing]?
     /// Model routes keep the whole body (inspection, retries); larger -> 413.
     public var maxInspectedBodyBytes: Int64 = 32 << 20
 

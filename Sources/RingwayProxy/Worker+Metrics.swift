@@ -1,3 +1,4 @@
+import RingwayHTTP
 import RingwayObserve
 
 /// Metrics recording: one call per finished exchange, plus the counters the
@@ -20,5 +21,40 @@ extension Worker {
             model: Int(c.servedModel), pool: Int(c.pool), endpoint: Int(c.endpoint), statusCode: status, totalNs: total,
             overheadNs: overhead, upstreamTTFBNs: ttfb, key: Int(c.keyIndex), bytesIn: Int(c.held.total),
             bytesOut: Int(c.responseBodyBytes))
+        if let ring = accessLog { logExchange(c, ring, status: status, totalNs: total, overheadNs: overhead) }
+    }
+
+    /// One access-log record, handed to the writer thread through the ring
+    /// (dropped and counted if the ring is full; the worker never waits).
+    private func logExchange(_ c: ClientConnection, _ ring: AccessLogRing, status: Int, totalNs: UInt64,
+                             overheadNs: UInt64) {
+        var r = AccessLogRecord()
+        r.timestampNs = AccessLogWallClock.nanoseconds()
+        r.configVersion = UInt64((c.routing ?? routing).table.version)
+        r.bytesIn = UInt64(c.held.total)
+        r.bytesOut = UInt64(max(c.responseBodyBytes, 0))
+        r.totalNs = totalNs
+        r.overheadNs = overheadNs
+        if c.hasTrace {
+            r.traceIDHigh = c.trace.traceIDHigh
+            r.traceIDLow = c.trace.traceIDLow
+            r.spanID = c.trace.parentID
+        }
+        r.keyIndex = c.keyIndex
+        r.modelServed = c.servedModel
+        r.pool = c.pool
+        r.endpoint = c.endpoint
+        r.rule = c.rule
+        r.status = UInt16(clamping: status)
+        r.attempts = UInt8(clamping: c.attempt)
+        r.reason = c.routingReason
+        r.stream = c.isModelRoute ? (c.inspector?.summary.stream ?? false) : c.isEventStream
+        // A request answered here never needed an id upstream: make one now.
+        if c.requestIDBytes.isEmpty && c.request.requestID == nil {
+            _ = withRequestID(c, source: UnsafeRawBufferPointer(start: nil, count: 0)) { _ in 0 }
+        }
+        c.requestIDBytes.withUnsafeBytes { r.setRequestID($0) }
+        if c.isModelRoute, let model = c.inspector?.summary.model { r.setModelAsked(model) }
+        _ = ring.push(r)
     }
 }

@@ -80,6 +80,9 @@ extension Worker {
         c.keepAlive = c.request.keepAlive && !draining
         c.requestIsHEAD = c.request.isHEAD
         c.requestStartedAt = now
+        if accessLog != nil, let id = c.request.requestID {
+            c.requestIDBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[Int(id.start)..<Int(id.end)]).prefix(64))
+        }
         switch c.request.framing {
         case .none, .untilClose:
             c.requestBodyDone = true
@@ -106,6 +109,7 @@ extension Worker {
         case .model: beginModelRequest(c, source: source, headLength: headLength)
         case .passthrough(let pool):
             c.pool = Int32(pool)
+            c.routingReason = table.isSidecar ? .sidecar : .passthrough
             forwardPassthrough(c, source: source, headLength: headLength)
         }
     }
@@ -169,7 +173,7 @@ extension Worker {
             c.hasTrace = true
         }
         let trace = c.trace
-        let written = withTraceLine(trace) { traceLine in withRequestID(c) { requestID in
+        let written = withTraceLine(trace) { traceLine in withRequestID(c, source: source) { requestID in
             c.peerIP.withUnsafeBytes { peer in
                 pool.hostHeader.withUnsafeBytes { host in
                     pool.removedFieldNames.withUnsafeBytes { removed in
@@ -271,8 +275,16 @@ extension Worker {
 
     /// Calls `body` with the request id to add: empty when the client sent
     /// one (it is kept), else a fresh `<prefix><counter>`.
-    private func withRequestID<R>(_ c: ClientConnection, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        if c.request.requestID != nil { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+    func withRequestID<R>(_ c: ClientConnection, source: UnsafeRawBufferPointer,
+                                  _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let id = c.request.requestID {
+            if accessLog != nil && c.requestIDBytes.isEmpty {
+                c.requestIDBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: source[Int(id.start)..<Int(id.end)]).prefix(64))
+            }
+            return body(UnsafeRawBufferPointer(start: nil, count: 0))
+        }
+        // A retry keeps the id its first attempt was sent with.
+        if !c.requestIDBytes.isEmpty { return c.requestIDBytes.withUnsafeBytes(body) }
         requestCounter &+= 1
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { out in
             var n = 0
@@ -292,7 +304,9 @@ extension Worker {
                 v >>= 4
             }
             n += digits
-            return body(UnsafeRawBufferPointer(start: out.baseAddress, count: n))
+            let id = UnsafeRawBufferPointer(start: out.baseAddress, count: n)
+            c.requestIDBytes.append(contentsOf: id)
+            return body(id)
         }
     }
 

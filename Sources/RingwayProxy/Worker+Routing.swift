@@ -149,11 +149,13 @@ extension Worker {
         let target: TargetRef
         if let ruleIndex = firstMatchingRule(c, table, summary) {
             c.rule = Int32(ruleIndex)
+            c.routingReason = .rule
             target = table.rules[ruleIndex].target
         } else if let requested = summary.model {
             guard let m = table.modelNames.value(for: requested) else { return respondUnknownModel(c, requested) }
             target = .model(m)
         } else if let d = table.defaultTarget {
+            c.routingReason = .default
             target = d
         } else {
             return respondError(c, status: 400, message: "the request body names no \"model\"", code: "missing_model")
@@ -163,14 +165,19 @@ extension Worker {
         case .pool(let p):
             c.servedModel = -1
             c.pool = Int32(p)
-        case .cheapest(let candidates): selectModel(c, table, cheapest(c, table, candidates, summary), summary)
+        case .cheapest(let candidates):
+            if c.rule < 0 { c.routingReason = .cheapest }
+            selectModel(c, table, cheapest(c, table, candidates, summary), summary)
         }
         dispatchAttempt(c)
     }
 
     private func selectModel(_ c: ClientConnection, _ table: RoutingTable, _ model: Int, _ summary: RequestBodySummary) {
         var m = model
-        if let s = table.splitOfModel[m] { m = chooseSplitArm(c, table, table.splits[s], summary) }
+        if let s = table.splitOfModel[m] {
+            m = chooseSplitArm(c, table, table.splits[s], summary)
+            if c.rule < 0 { c.routingReason = .split }
+        }
         c.servedModel = Int32(m)
         c.chainModel = Int32(m)
         c.chainStep = 0
@@ -409,6 +416,7 @@ extension Worker {
         let next = chain.fallbacks[c.chainStep]
         c.chainStep += 1
         c.routing?.metrics?.fallback(model: next)
+        c.routingReason = .fallback
         c.servedModel = Int32(next)
         c.pool = Int32(table.models[next].pool)
         c.tried = TriedEndpoints()

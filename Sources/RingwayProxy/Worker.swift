@@ -2,6 +2,7 @@ import CRingwayEngine
 import Glibc
 import RingwayHTTP
 import RingwayIO
+import RingwayObserve
 import RingwayRouter
 
 /// One worker thread's whole proxy: its ring, listener, connections, upstream
@@ -42,6 +43,8 @@ public final class Worker<Backend: CompletionSubmitting> {
     var drainDeadline: UInt64 = 0
     var requestCounter: UInt64 = 0
     var nextStatePublish: UInt64 = 0
+    /// This worker's access-log ring (written here, drained by the writer).
+    let accessLog: AccessLogRing?
     /// Per-worker generator of trace and span ids.
     var traceRandom = TraceContextRandom.seed()
     let requestIDPrefix: [UInt8]
@@ -71,19 +74,13 @@ public final class Worker<Backend: CompletionSubmitting> {
         prefix.append(hexDigits[id & 15])
         prefix.append(UInt8(ascii: "-"))
         requestIDPrefix = prefix
+        accessLog = settings.accessLogRings.flatMap { id < $0.count ? $0[id] : nil }
         clients.reserveCapacity(1024)
         upstreams.reserveCapacity(settings.poolMaxPerWorker)
         expired.reserveCapacity(256)
     }
 
-    static func sidecarTable(_ upstream: UpstreamTarget) -> RoutingTable {
-        switch upstream {
-        case .tcp(let host, let port):
-            return RoutingTable.sidecar(upstream: .http(host: host, port: port), url: "http://\(host):\(port)", loadedAt: 0)
-        case .unix(let path):
-            return RoutingTable.sidecar(upstream: .unix(path: path), url: "unix:\(path)", loadedAt: 0)
-        }
-    }
+    static func sidecarTable(_ upstream: UpstreamTarget) -> RoutingTable { upstream.sidecarTable }
 
     public var setupDescription: String { backend.setupDescription }
 
@@ -206,4 +203,16 @@ let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 enum WorkerTiming {
     static let tickNanoseconds: UInt64 = 5_000_000
     static let idleSleepNanoseconds: UInt64 = 100_000_000
+}
+
+extension UpstreamTarget {
+    /// Sidecar mode's table: every path passes through to this upstream.
+    public var sidecarTable: RoutingTable {
+        switch self {
+        case .tcp(let host, let port):
+            return RoutingTable.sidecar(upstream: .http(host: host, port: port), url: "http://\(host):\(port)", loadedAt: 0)
+        case .unix(let path):
+            return RoutingTable.sidecar(upstream: .unix(path: path), url: "unix:\(path)", loadedAt: 0)
+        }
+    }
 }

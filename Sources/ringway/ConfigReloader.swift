@@ -10,6 +10,13 @@ final class ConfigReloader: Sendable {
     let source: RoutingTableSource
     /// Serializes reloads (the signal loop and the admin thread).
     private let lock = Mutex<Int>(0)
+    private let reloadHook = Mutex<(@Sendable (RoutingTable) -> Void)?>(nil)
+
+    /// Called with each table a reload publishes (the access log's names).
+    var onReload: (@Sendable (RoutingTable) -> Void)? {
+        get { reloadHook.withLock { $0 } }
+        set { reloadHook.withLock { $0 = newValue } }
+    }
 
     private init(path: String, source: RoutingTableSource) {
         self.path = path
@@ -29,7 +36,10 @@ final class ConfigReloader: Sendable {
         lock.withLock { _ in
             let current = source.table
             let result = Self.build(path: path, version: current.version + 1, previous: current)
-            if case .success(let table) = result { source.publish(table) }
+            if case .success(let table) = result {
+                source.publish(table)
+                onReload?(table)
+            }
             return result
         }
     }

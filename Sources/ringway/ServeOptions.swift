@@ -12,6 +12,10 @@ struct ServePlan {
     var configPath: String?
     /// `--listen` was given (it overrides the config file's "listen").
     var listenGiven = false
+    /// `--access-log` / `--access-log-sample` (sidecar mode; the config
+    /// file's "access_log" wins in router mode).
+    var accessLogPath: String?
+    var accessLogSampleRate = 1.0
 }
 
 /// Parses `ringway serve` flags into settings. Every mistake names the flag.
@@ -22,6 +26,8 @@ enum ServeOptions {
         var sawUpstream = false
         var configPath: String?
         var listenGiven = false
+        var accessLogPath: String?
+        var accessLogSampleRate = 1.0
         var i = 0
         func value(_ flag: String) throws(UsageError) -> String {
             i += 1
@@ -45,6 +51,13 @@ enum ServeOptions {
                 (s.listenHost, s.listenPort) = try parseHostPort(try value(flag), flag: flag)
                 listenGiven = true
             case "--config": configPath = try value(flag)
+            case "--access-log": accessLogPath = try value(flag)
+            case "--access-log-sample":
+                let text = try value(flag)
+                guard let rate = Double(text), rate >= 0, rate <= 1 else {
+                    throw UsageError(message: "--access-log-sample must be a number in 0...1, got '\(text)'")
+                }
+                accessLogSampleRate = rate
             case "--max-inspected-body-bytes": s.maxInspectedBodyBytes = Int64(try number(flag, 1024...1 << 30))
             case "--upstream":
                 s.upstream = try parseUpstream(try value(flag))
@@ -86,7 +99,8 @@ enum ServeOptions {
                               ("--first-byte-timeout-ms", s.firstByteTimeoutMs)] where value == 0 {
             throw UsageError(message: "\(flag) must be at least 1")
         }
-        return ServePlan(settings: s, configPath: configPath, listenGiven: listenGiven)
+        return ServePlan(settings: s, configPath: configPath, listenGiven: listenGiven, accessLogPath: accessLogPath,
+                         accessLogSampleRate: accessLogSampleRate)
     }
 
     static func parseHostPort(_ text: String, flag: String) throws(UsageError) -> (String, UInt16) {

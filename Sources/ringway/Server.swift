@@ -1,6 +1,7 @@
 import CRingwayEngine
 import Foundation
 import RingwayIO
+import RingwayObserve
 import RingwayProxy
 import RingwayRouter
 
@@ -26,6 +27,32 @@ enum Server {
                 } catch {
                     return fail("config \(path): \(error.message)")
                 }
+            }
+        }
+
+        // The access log: rings for the workers, the writer thread that
+        // drains them. Started before the workers, stopped after them.
+        var accessLog: AccessLogWriter?
+        let logConfig = reloader?.source.table.config.accessLog
+            ?? plan.accessLogPath.map { path in
+                var c = AccessLogConfig()
+                c.path = path
+                c.sampleRate = plan.accessLogSampleRate
+                return c
+            }
+        if let logConfig {
+            let rings = (0..<settings.workers).map { _ in AccessLogRing(capacity: 4096) }
+            let table = reloader?.source.table ?? settings.upstream.sidecarTable
+            do {
+                let writer = try AccessLogWriter(
+                    rings: rings, destination: logConfig.path == "stdout" ? .standardOutput : .file(logConfig.path),
+                    names: accessLogNames(table), sampleRate: logConfig.sampleRate)
+                try writer.start()
+                accessLog = writer
+                settings.accessLogRings = rings
+                reloader?.onReload = { writer.setNames(accessLogNames($0)) }
+            } catch {
+                return fail("cannot open the access log \(logConfig.path): \(error)")
             }
         }
 
@@ -110,14 +137,21 @@ enum Server {
                 }
                 logReload(reloader.reload())
             }
+            if signal == SIGUSR1 { accessLog?.reopen() }
         }
         log("draining (up to \(settings.drainTimeoutMs) ms)")
         admin?.stop()
         prober?.stop()
         shutdown.request()
         workers.waitUntilFinished()
+        accessLog?.stop()
         log("stopped")
         return 0
+    }
+
+    static func accessLogNames(_ t: RoutingTable) -> AccessLogNames {
+        AccessLogNames(version: UInt64(t.version), models: t.models.map(\.name), pools: t.pools.map(\.name),
+                       endpoints: t.endpoints.map(\.url), rules: t.rules.map(\.name), keys: t.keys.map(\.name))
     }
 
     static func logReload(_ result: Result<RoutingTable, ConfigLoadFailure>) {

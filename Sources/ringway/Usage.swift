@@ -33,6 +33,9 @@ enum Usage {
         SIGHUP or POST /admin/reload reloads it.
           --config FILE               the router config (instead of --upstream)
           --max-inspected-body-bytes N  model-routed bodies are read whole (default 33554432, over it: 413)
+          --access-log PATH           one JSON line per request to PATH or "stdout" (router mode: the
+                                      config's "access_log"); SIGUSR1 reopens the file
+          --access-log-sample R       share of requests logged, 0...1 (default 1; 5xx always logged)
           --listen HOST:PORT          where clients connect (default 127.0.0.1:8080 or the config's
                                       "listen"; port 0 picks one)
           --workers N                 worker threads, one io_uring ring each (default: cores)

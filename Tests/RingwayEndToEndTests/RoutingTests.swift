@@ -745,3 +745,46 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd {
+    @Suite struct AccessLog {
+        @Test func oneJSONLinePerRequestWithTheRoutingDecisionAndNoSecrets() throws {
+            let a = try BenchMock(), b = try BenchMock()
+            defer { a.stop(); b.stop() }
+            let logPath = NSTemporaryDirectory() + "ringway-access-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).log"
+            defer { try? FileManager.default.removeItem(atPath: logPath) }
+            setenv("RINGWAY_E2E_LOG_KEY", "sk-secret-e2e-4242", 1)
+            let proxy = try ConfiguredProxy(config: EndToEnd.Routing.twoPools(a, b, extra: """
+                ,
+                "keys": [{"name": "team-a", "key": "${RINGWAY_E2E_LOG_KEY}"}],
+                "access_log": {"path": "\(logPath)"}
+                """))
+            let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            let ok = try proxy.send(chatRequest(model: "big", headers: [
+                ("Authorization", "Bearer sk-secret-e2e-4242"), ("x-request-id", "req-e2e-1"), ("traceparent", parent)]))
+            #expect(ok.status == 200)
+            #expect(try proxy.send(chatRequest(model: "nope")).status == 404)
+            proxy.stop()  // SIGTERM: the writer flushes before the process exits
+            let text = try String(contentsOfFile: logPath, encoding: .utf8)
+            let lines = text.split(separator: "\n").map(String.init)
+            #expect(lines.count == 2, "\(text)")
+            #expect(!text.contains("sk-secret"), "a key secret reached the log")
+            let first = try jsonObject(Array(lines[0].utf8))
+            #expect(first["request_id"] as? String == "req-e2e-1")
+            #expect(first["key"] as? String == "team-a")
+            #expect(first["model"] as? String == "big")
+            #expect(first["model_served"] as? String == "large")
+            #expect(first["pool"] as? String == "pb")
+            #expect(first["endpoint"] as? String == b.url)
+            #expect(first["reason"] as? String == "catalog")
+            #expect(first["status"] as? Int == 200)
+            #expect(first["attempts"] as? Int == 1)
+            #expect(first["trace_id"] as? String == "4bf92f3577b34da6a3ce929d0e0e4736")
+            #expect((first["total_ns"] as? Int ?? 0) > 0)
+            let second = try jsonObject(Array(lines[1].utf8))
+            #expect(second["status"] as? Int == 404)
+            #expect(second["model"] as? String == "nope")
+            #expect((second["request_id"] as? String)?.isEmpty == false)
+        }
+    }
+}

@@ -5,7 +5,7 @@
 extension RouterConfig {
     static let fieldNames = [
         "listen", "admin", "pools", "models", "routes", "rules", "default", "keys", "require_key",
-        "priority", "retry", "splits", "shadows",
+        "priority", "retry", "splits", "shadows", "access_log",
     ]
 
     static func decode(_ root: ConfigJSON, with decoder: ConfigDecoder) -> RouterConfig {
@@ -41,6 +41,16 @@ extension RouterConfig {
         if let node = object["retry"] { config.retry = RetryConfig.decode(node, "retry", decoder) }
         if let node = object["splits"], let elements = decoder.array(node, "splits") {
             config.splits = elements.enumerated().map { SplitConfig.decode($1, ConfigPath.index("splits", $0), decoder) }
+        }
+        if let node = object["access_log"], node.value != .null,
+           let log = decoder.object(node, "access_log", fields: ["path", "sample_rate"])
+        {
+            var access = AccessLogConfig()
+            if let path = log.string("path") {
+                if path.isEmpty { log.report("path", "must be a file path or \"stdout\"") } else { access.path = path }
+            }
+            if let rate = log.double("sample_rate", min: 0, max: 1) { access.sampleRate = rate }
+            config.accessLog = access
         }
         if let node = object["shadows"], let elements = decoder.array(node, "shadows") {
             config.shadows = elements.enumerated().map { ShadowConfig.decode($1, ConfigPath.index("shadows", $0), decoder) }

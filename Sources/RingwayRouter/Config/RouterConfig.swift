@@ -27,7 +27,17 @@ public struct RouterConfig: Sendable, Equatable {
     public var retry = RetryConfig()
     public var splits: [SplitConfig] = []
     public var shadows: [ShadowConfig] = []
+    /// `"access_log"`: one JSON line per request; nil = off.
+    public var accessLog: AccessLogConfig?
 
+    public init() {}
+}
+
+public struct AccessLogConfig: Sendable, Equatable {
+    /// `"path"`: a file (appended to; reopened on SIGUSR1) or `"stdout"`.
+    public var path = "stdout"
+    /// `"sample_rate"`: 0...1 of the requests (5xx answers are always logged).
+    public var sampleRate = 1.0
     public init() {}
 }
 
