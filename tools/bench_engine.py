@@ -230,6 +230,16 @@ def run(args, workdir):
         json.dump(ROUTED_CONFIG, f)
     ringway_routed, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18109", "--config", routed_conf,
                                "--workers", "1"], PROXY_CPU, ready="listening")
+    # The same routed config with observability on: the admin listener (so
+    # every exchange is recorded in the metric shards) and the access log
+    # to a file, for issue 5's "metrics and logging cost" figure.
+    observed = dict(ROUTED_CONFIG, admin={"listen": "127.0.0.1:18111"},
+                    access_log={"path": os.path.join(workdir, "access.log")})
+    observed_conf = os.path.join(workdir, "observed.json")
+    with open(observed_conf, "w") as f:
+        json.dump(observed, f)
+    ringway_observed, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18110", "--config", observed_conf,
+                                 "--workers", "1"], PROXY_CPU, ready="listening")
     ringway_spin, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18108", "--upstream", "http://127.0.0.1:18100",
                              "--workers", "1", "--busy-poll-us", "50"], PROXY_CPU, ready="listening")
     time.sleep(0.5)
@@ -241,6 +251,7 @@ def run(args, workdir):
         "ringway-uds": (18103, ringway_uds.pid),
         "ringway-spin50": (18108, ringway_spin.pid),
         "ringway-routed": (18109, ringway_routed.pid),
+        "ringway-observed": (18110, ringway_observed.pid),
     }
     if haproxy:
         systems["haproxy"] = (18106, haproxy.pid)
@@ -339,6 +350,12 @@ def summarize(rounds, names, stream_names, low_names):
             if rw[f"added{rate}_p50"]:
                 s["ratios"][f"added{rate}_p50_routed_over_sidecar"] = rr[f"added{rate}_p50"] / rw[f"added{rate}_p50"]
         s["ratios"]["cpu_per_request_routed_over_sidecar"] = rr["cpu_us_per_request"] / rw["cpu_us_per_request"]
+    if "ringway-observed" in s and "ringway-routed" in s:
+        ro, rr = s["ringway-observed"], s["ringway-routed"]
+        for rate in (1000, 5000):
+            if rr[f"added{rate}_p50"]:
+                s["ratios"][f"added{rate}_p50_observed_over_routed"] = ro[f"added{rate}_p50"] / rr[f"added{rate}_p50"]
+        s["ratios"]["cpu_per_request_observed_over_routed"] = ro["cpu_us_per_request"] / rr["cpu_us_per_request"]
     if "haproxy" in s:
         hp = s["haproxy"]
         s["ratios"]["cpu_per_request_ringway_over_haproxy"] = rw["cpu_us_per_request"] / hp["cpu_us_per_request"]

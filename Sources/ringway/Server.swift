@@ -20,7 +20,8 @@ enum Server {
             }
             settings.tables = reloader!.source
             settings.stateBoard = WorkerStateBoard()
-            settings.metrics = MetricsBoard()
+            // Metrics are recorded only when someone can read them.
+            if reloader!.source.table.config.admin.listen != nil { settings.metrics = MetricsBoard() }
             if !plan.listenGiven, let listen = reloader!.source.table.config.listen {
                 do {
                     (settings.listenHost, settings.listenPort) = try ServeOptions.parseHostPort(listen, flag: "listen")
