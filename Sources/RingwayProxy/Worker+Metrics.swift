@@ -7,7 +7,9 @@ import RingwayObserve
 extension Worker {
     /// The request is over: answered, cut or abandoned by its client.
     func recordExchange(_ c: ClientConnection, status: Int) {
-        guard !c.exchangeRecorded, c.requestStartedAt > 0, let shard = (c.routing ?? routing).metrics else { return }
+        guard !c.exchangeRecorded, c.requestStartedAt > 0 else { return }
+        let shard = (c.routing ?? routing).metrics
+        guard shard != nil || accessLog != nil else { return }
         c.exchangeRecorded = true
         let total = now &- c.requestStartedAt
         // Ringway's own share: from the request's head to the moment it left
@@ -17,7 +19,7 @@ extension Worker {
             ? c.attemptStartedAt - c.requestStartedAt : total
         let ttfb: UInt64? = c.firstByteNs > c.attemptStartedAt && c.attemptStartedAt > 0
             ? c.firstByteNs - c.attemptStartedAt : nil
-        shard.requestFinished(
+        shard?.requestFinished(
             model: Int(c.servedModel), pool: Int(c.pool), endpoint: Int(c.endpoint), statusCode: status, totalNs: total,
             overheadNs: overhead, upstreamTTFBNs: ttfb, key: Int(c.keyIndex), bytesIn: Int(c.held.total),
             bytesOut: Int(c.responseBodyBytes))
