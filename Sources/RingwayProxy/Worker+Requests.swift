@@ -399,6 +399,12 @@ extension Worker {
         flushClient(c)
         c.held.release(buffers)
         c.requestHeadIn.count = 0
+        awaitNextRequest(c)
+    }
+
+    /// Keep-alive: the exchange is over and the connection waits (with its
+    /// idle clock running) for the next request head.
+    func awaitNextRequest(_ c: ClientConnection) {
         c.phase = .awaitingHead
         c.resetExchange()
         c.request.reset()

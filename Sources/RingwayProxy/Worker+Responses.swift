@@ -189,12 +189,7 @@ extension Worker {
         }
         if !c.requestBodyDone { c.keepAlive = false }
         guard c.keepAlive && !draining else { return beginClosing(c) }
-        c.phase = .awaitingHead
-        c.resetExchange()
-        c.request.reset()
-        c.keepAliveDeadline = now + settings.keepAliveTimeoutMs * 1_000_000
-        scheduleClientTimer(c)
-        driveClient(c)
+        awaitNextRequest(c)
     }
 
     static func isRetryableStatus(_ status: Int) -> Bool {
