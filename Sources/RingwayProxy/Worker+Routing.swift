@@ -21,6 +21,17 @@ extension Worker {
         for list in lists {
             for slot in list { closeUpstream(upstreams[Int(slot)]) }
         }
+        // Requests queued for admission under the old table still wait for
+        // a slot there (pools keep their concurrency across a reload).
+        if old.waiting > 0 { queuedOnRetiredTables.append(old) }
+    }
+
+    /// Admission for requests queued before a reload; a table is let go once
+    /// its queues are empty.
+    func admitRetiredWaiters() {
+        guard !queuedOnRetiredTables.isEmpty else { return }
+        for old in queuedOnRetiredTables { admitWaiters(old) }
+        queuedOnRetiredTables.removeAll { $0.waiting == 0 }
     }
 
     // MARK: the body
@@ -134,6 +145,9 @@ extension Worker {
     private func chooseTarget(_ c: ClientConnection) {
         let table = c.routing!.table
         c.routedAt = now
+        // The body's deadline is met; the attempt (or the admission queue)
+        // sets the next one.
+        c.firstByteDeadline = 0
         let summary = c.inspector!.summary
         if !table.keys.isEmpty {
             c.keyIndex = Int32(lookupAPIKey(c, table) ?? -1)

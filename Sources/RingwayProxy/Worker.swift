@@ -43,6 +43,8 @@ public final class Worker<Backend: CompletionSubmitting> {
     var drainDeadline: UInt64 = 0
     var requestCounter: UInt64 = 0
     var nextStatePublish: UInt64 = 0
+    /// Older table generations whose admission queues still hold requests.
+    var queuedOnRetiredTables: [WorkerRouting] = []
     /// This worker's access-log ring (written here, drained by the writer).
     let accessLog: AccessLogRing?
     /// Per-worker generator of trace and span ids.
@@ -101,6 +103,7 @@ public final class Worker<Backend: CompletionSubmitting> {
             sweepTimers()
             rearmStarved()
             admitWaiters(routing)
+            admitRetiredWaiters()
             refreshRouting()
             publishStateIfDue()
             if accepting && !acceptArmed && now >= acceptRetryAt { armAccept() }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 
 /// Priority admission end to end: a pool limited to one request in flight.
@@ -50,6 +51,23 @@ extension EndToEnd {
             let served = order.filter { $0.status == 200 }.map(\.priority)
             // Then: the slot holder, the critical one, the remaining low one.
             #expect(served == ["normal", "critical", "low"], "\(order)\n\(proxy.logs)")
+        }
+
+        @Test func requestsQueuedBeforeAReloadAreStillAdmitted() throws {
+            let mock = try BenchMock()
+            defer { mock.stop() }
+            let proxy = try ConfiguredProxy(config: Self.config(mock, maxWaiting: 4))
+            defer { proxy.stop() }
+            let results = Results()
+            let group = DispatchGroup()
+            Self.launch(proxy, priority: "normal", delayUs: 500_000, into: results, group: group)  // holds the slot
+            sleepMillis(100)
+            Self.launch(proxy, priority: "high", delayUs: 1_000, into: results, group: group)      // queued
+            sleepMillis(100)
+            proxy.process.signal(SIGHUP)  // same file: a new table generation
+            #expect(eventually(timeoutMs: 2_000) { proxy.logs.contains("config reloaded") })
+            group.wait()
+            #expect(results.entries.map(\.status) == [200, 200], "\(results.entries)\n\(proxy.logs)")
         }
 
         @Test func aRequestThatWaitsPastTheQueueTimeoutGets503() throws {
