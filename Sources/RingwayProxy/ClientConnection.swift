@@ -106,6 +106,11 @@ final class ClientConnection {
     var requestIDBytes: [UInt8] = []
     /// Why the request went where it did, for the access log.
     var routingReason = AccessLogRoutingReason.catalog
+    /// Event-stream timing as relayed: when the first event (a blank line
+    /// after `data:`) and the latest one left, and the last byte seen.
+    var firstEventNs: UInt64 = 0
+    var lastEventNs: UInt64 = 0
+    var lastStreamByte: UInt8 = 0
     /// The exchange's metrics were recorded (exactly once per request).
     var exchangeRecorded = false
     var firstByteNs: UInt64 = 0
@@ -200,6 +205,9 @@ final class ClientConnection {
         attemptStartedAt = 0
         routedAt = 0
         requestStartedAt = 0
+        firstEventNs = 0
+        lastEventNs = 0
+        lastStreamByte = 0
         requestIDBytes.removeAll(keepingCapacity: true)
         routingReason = .catalog
         hasTrace = false

@@ -26,6 +26,33 @@ extension Worker {
         if let ring = accessLog { logExchange(c, ring, status: status, totalNs: total, overheadNs: overhead) }
     }
 
+    /// Watches relayed event-stream bytes for event ends (a blank line) to
+    /// time the first token and the gaps between tokens as the client gets
+    /// them. It only reads; the bytes are already queued.
+    func noteStreamBytes(_ c: ClientConnection, _ bytes: UnsafeRawBufferPointer) {
+        guard let shard = (c.routing ?? routing).metrics else { return }
+        var previous = c.lastStreamByte
+        var events = 0
+        for b in bytes {
+            if b == 0x0A && previous == 0x0A { events += 1 }
+            if b != 0x0D { previous = b }
+        }
+        c.lastStreamByte = previous
+        guard events > 0 else { return }
+        let model = Int(c.servedModel)
+        if c.firstEventNs == 0 {
+            c.firstEventNs = now
+            shard.streamTiming(model: model, ttftNs: now &- c.requestStartedAt)
+            events -= 1
+        } else {
+            shard.observeInterToken(model: model, ns: now &- c.lastEventNs)
+            events -= 1
+        }
+        // Events that arrived together reached the client together.
+        for _ in 0..<events { shard.observeInterToken(model: model, ns: 0) }
+        c.lastEventNs = now
+    }
+
     /// One access-log record, handed to the writer thread through the ring
     /// (dropped and counted if the ring is full; the worker never waits).
     private func logExchange(_ c: ClientConnection, _ ring: AccessLogRing, status: Int, totalNs: UInt64,
@@ -36,6 +63,7 @@ extension Worker {
         r.bytesIn = UInt64(c.held.total)
         r.bytesOut = UInt64(max(c.responseBodyBytes, 0))
         r.totalNs = totalNs
+        if c.firstEventNs > c.requestStartedAt { r.ttftNs = c.firstEventNs - c.requestStartedAt }
         r.overheadNs = overheadNs
         if c.hasTrace {
             r.traceIDHigh = c.trace.traceIDHigh

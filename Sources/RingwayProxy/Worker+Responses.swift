@@ -115,6 +115,9 @@ extension Worker {
             buffers.retain(bid)
             responseQueue(c).append(Segment(base: base, length: take, bid: Int32(bid)))
             if c.holdingResponse { noteHeldBytes(c, UnsafeRawBufferPointer(start: base, count: take)) }
+            if c.isEventStream && c.requestStartedAt > 0 {
+                noteStreamBytes(c, UnsafeRawBufferPointer(start: base, count: take))
+            }
             c.responseBodyBytes += Int64(take)
             c.pingDeadline = 0
         }

@@ -689,6 +689,14 @@ extension EndToEnd {
             #expect(text.contains(#"code="404"} 1"#))
             #expect(text.contains("ringway_request_duration_seconds_bucket"))
             #expect(text.contains("ringway_config_version 1"))
+            // A stream of 4 tokens: one TTFT and the gaps between the rest.
+            let client = try proxy.connect()
+            defer { client.close() }
+            try client.send(chatRequest(model: "small", headers: [("x-mock-tokens", "4")], stream: true))
+            #expect(try client.readResponse(method: "POST").status == 200)
+            let streamed = try proxy.admin("GET", "/metrics").text
+            #expect(streamed.contains(#"ringway_time_to_first_token_seconds_count{model="small"} 1"#), "\(streamed)")
+            #expect(streamed.contains(#"ringway_inter_token_latency_seconds_count{model="small"}"#))
             // promtool (Debian's prometheus package) validates the exposition when present.
             let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
             if let promtool {
