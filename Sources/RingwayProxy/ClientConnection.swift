@@ -36,10 +36,11 @@ final class ClientConnection {
     var inbound = InboundQueue()
     let sendQueue = SendQueue()
 
-    // Arenas: a request head that spans buffers, the head written upstream,
+    // Arenas: a request head that spans buffers (kept whole on model routes),
     // a response head that spans buffers, the head (or error) written back.
+    // The head written upstream goes into a reference-counted block instead
+    // (see writeUpstreamHead).
     var requestHeadIn = ByteArena()
-    var requestHeadOut = ByteArena()
     var responseHeadIn = ByteArena()
     var responseHeadOut = ByteArena()
 

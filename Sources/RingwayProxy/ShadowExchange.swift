@@ -1,12 +1,11 @@
 import RingwayHTTP
 
-/// A mirrored request on its own upstream connection: it owns its head and
-/// shares the real request's body blocks (reference counted), and reads the
-/// answer only to time it and learn its status.
+/// A mirrored request on its own upstream connection: its head and the real
+/// request's body go out from reference-counted blocks, and the answer is
+/// read only to time it and learn its status.
 final class ShadowExchange {
     let shadow: Int
     let startedAt: UInt64
-    var head = ByteArena()
     var headIn = ByteArena()
     var response = ResponseHead()
     var headDone = false

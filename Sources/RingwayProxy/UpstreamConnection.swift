@@ -34,8 +34,6 @@ final class UpstreamConnection {
     /// Set while the connection carries a shadow copy instead of a client's
     /// request (`client` is then -1).
     var shadow: ShadowExchange?
-    /// A finished shadow whose head a send may still read: freed with the slot.
-    var retiredShadow: ShadowExchange?
 
     init(slot: Int32) { self.slot = slot }
 

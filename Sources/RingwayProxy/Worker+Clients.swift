@@ -219,7 +219,6 @@ extension Worker {
         c.held.release(buffers)
         c.routeLine.giveBack(to: &arenas)
         c.requestHeadIn.giveBack(to: &arenas)
-        c.requestHeadOut.giveBack(to: &arenas)
         c.responseHeadIn.giveBack(to: &arenas)
         c.responseHeadOut.giveBack(to: &arenas)
     }

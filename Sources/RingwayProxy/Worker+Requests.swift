@@ -173,6 +173,14 @@ extension Worker {
             c.hasTrace = true
         }
         let trace = c.trace
+        // The head goes into a reference-counted block owned by its send
+        // segment: it lives exactly until the kernel has read it, even when
+        // the upstream is closed with the send still in flight and this
+        // connection has moved on to its next request.
+        guard let block = buffers.takeBlock() else {
+            respondError(c, status: 503, message: "the proxy has no room left for request heads", code: "out_of_memory")
+            return false
+        }
         let written = withTraceLine(trace) { traceLine in withRequestID(c, source: source) { requestID in
             c.peerIP.withUnsafeBytes { peer in
                 pool.hostHeader.withUnsafeBytes { host in
@@ -185,21 +193,20 @@ extension Worker {
                                     ?? UnsafeRawBufferPointer(start: nil, count: 0),
                                 bodyLength: bodyLength, removedFieldNames: removed, extraFieldLines: extra,
                                 traceLine: traceLine)
-                            c.requestHeadOut.count = 0
-                            c.requestHeadOut.reserve(source.count + extra.count + 512, pool: &arenas)
-                            return RequestHeadWriter.write(c.request, source: source, context: context,
-                                                           into: c.requestHeadOut.spare)
+                            return RequestHeadWriter.write(
+                                c.request, source: source, context: context,
+                                into: UnsafeMutableRawBufferPointer(start: block.base, count: ProvidedBuffers.blockSize))
                         }
                     }
                 }
             }
         } }
         guard let written else {
+            buffers.release(block.bid)
             respondError(c, status: 431, message: "request head too large to forward", code: "header_too_large")
             return false
         }
-        c.requestHeadOut.count = written
-        u.sendQueue.append(Segment(base: UnsafeRawPointer(c.requestHeadOut.base!), length: written, bid: -1))
+        u.sendQueue.append(Segment(base: UnsafeRawPointer(block.base), length: written, bid: Int32(block.bid)))
         return true
     }
 

@@ -32,6 +32,7 @@ extension Worker {
         // The copy's own head: the shadow pool's Host and fields.
         let source = c.requestHeadIn.bytes
         let poolEntry = routing.table.pools[pool]
+        guard let block = buffers.takeBlock() else { return closeUpstream(u) }
         let written: Int? = withTraceLine(c.trace) { traceLine in c.peerIP.withUnsafeBytes { peer in
             poolEntry.hostHeader.withUnsafeBytes { host in
                 poolEntry.removedFieldNames.withUnsafeBytes { removed in
@@ -39,18 +40,20 @@ extension Worker {
                         let context = ForwardingContext(
                             clientAddress: peer, proto: .http, hostOverride: host, bodyLength: bodyLength,
                             removedFieldNames: removed, extraFieldLines: extra, traceLine: traceLine)
-                        shadow.head.reserve(source.count + extra.count + 512, pool: &arenas)
-                        return RequestHeadWriter.write(c.request, source: source, context: context,
-                                                       into: shadow.head.spare)
+                        return RequestHeadWriter.write(
+                            c.request, source: source, context: context,
+                            into: UnsafeMutableRawBufferPointer(start: block.base, count: ProvidedBuffers.blockSize))
                     }
                 }
             }
         } }
-        guard let written else { return closeUpstream(u) }
-        shadow.head.count = written
+        guard let written else {
+            buffers.release(block.bid)
+            return closeUpstream(u)
+        }
         // The body's blocks are shared, not copied: each segment holds a
         // reference, so they outlive the real exchange if they must.
-        u.sendQueue.append(Segment(base: UnsafeRawPointer(shadow.head.base!), length: written, bid: -1))
+        u.sendQueue.append(Segment(base: UnsafeRawPointer(block.base), length: written, bid: Int32(block.bid)))
         if let splice, let range = spliceRange {
             queueHeld(c, u, 0..<range.lowerBound)
             splice.withUnsafeBytes { u.sendQueue.append(Segment(base: $0.baseAddress!, length: $0.count, bid: -1)) }
@@ -135,12 +138,9 @@ extension Worker {
         }
         shadow.headIn.giveBack(to: &arenas)
         if !failed && u.reusable && u.sendQueue.isIdle && u.phase == .busy {
-            shadow.head.giveBack(to: &arenas)
             u.idleDeadline = 0
             releaseToPool(u)
         } else {
-            // A send may still read the head: it goes back with the slot.
-            u.retiredShadow = shadow
             closeUpstream(u)
         }
     }

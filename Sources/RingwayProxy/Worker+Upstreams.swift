@@ -164,10 +164,6 @@ extension Worker {
         u.reusable = true
         u.routing = nil
         u.endpoint = -1
-        if let shadow = u.retiredShadow {
-            shadow.head.giveBack(to: &arenas)
-            u.retiredShadow = nil
-        }
         freeUpstreams.append(u.slot)
     }
 
