@@ -46,7 +46,7 @@ int rw_address_unix(const char *path, rw_address *out)
 	return 0;
 }
 
-int rw_listen_tcp(const rw_address *address, int backlog, uint16_t *bound_port)
+static int listen_tcp(const rw_address *address, int backlog, uint16_t *bound_port, int reuse_port)
 {
 	int family = address->storage.ss_family;
 	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -54,7 +54,7 @@ int rw_listen_tcp(const rw_address *address, int backlog, uint16_t *bound_port)
 		return -errno;
 	int one = 1;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+	    (reuse_port && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one))) ||
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)))
 		goto fail;
 	if (bind(fd, (const struct sockaddr *)&address->storage, address->length))
@@ -73,6 +73,16 @@ fail:;
 	int err = -errno;
 	close(fd);
 	return err;
+}
+
+int rw_listen_tcp(const rw_address *address, int backlog, uint16_t *bound_port)
+{
+	return listen_tcp(address, backlog, bound_port, 1);
+}
+
+int rw_listen_tcp_exclusive(const rw_address *address, int backlog, uint16_t *bound_port)
+{
+	return listen_tcp(address, backlog, bound_port, 0);
 }
 
 int rw_socket_for(const rw_address *address)

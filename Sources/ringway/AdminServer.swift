@@ -34,7 +34,7 @@ final class AdminServer: @unchecked Sendable {
             return .failure(AdminStartError(message: "admin listen address \(host) is not a numeric IP"))
         }
         var bound: UInt16 = 0
-        let fd = rw_listen_tcp(&address, 64, &bound)
+        let fd = rw_listen_tcp_exclusive(&address, 64, &bound)
         guard fd >= 0 else {
             return .failure(AdminStartError(message: "cannot listen on admin address \(host):\(port): \(String(cString: strerror(-fd)))"))
         }

@@ -796,3 +796,15 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd.Admin {
+    @Test func aSecondProxyCannotShareTheAdminPort() throws {
+        let a = try BenchMock(), b = try BenchMock()
+        defer { a.stop(); b.stop() }
+        let first = try ConfiguredProxy(config: Self.config(a, b, pool: "pa"))
+        defer { first.stop() }
+        let port = try first.adminPort()
+        let config = Self.config(a, b, pool: "pa").replacingOccurrences(of: "127.0.0.1:0", with: "127.0.0.1:\(port)")
+        #expect(throws: (any Error).self) { _ = try ConfiguredProxy(config: config) }
+    }
+}

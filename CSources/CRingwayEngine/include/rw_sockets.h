@@ -29,6 +29,9 @@ int rw_address_unix(const char *path, rw_address *out);
  * setsockopt per connection). Port 0 binds an ephemeral port; *bound_port
  * reports it. */
 int rw_listen_tcp(const rw_address *address, int backlog, uint16_t *bound_port);
+/* Like rw_listen_tcp without SO_REUSEPORT: a second process cannot share the
+ * address (the admin listener must fail loudly, not split the scrapes). */
+int rw_listen_tcp_exclusive(const rw_address *address, int backlog, uint16_t *bound_port);
 
 /* A fresh stream socket of the address's family, TCP_NODELAY set for TCP. */
 int rw_socket_for(const rw_address *address);
