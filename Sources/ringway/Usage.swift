@@ -6,6 +6,7 @@ enum Usage {
           ringway serve --upstream URL [options]   run the proxy in front of one upstream
           ringway serve --config FILE [options]    run the router (pools, models, rules)
           ringway check --config FILE              validate a router config file
+          ringway top [--admin HOST:PORT]          live view of a running ringway (its admin listener)
           ringway --version                        print the version
           ringway --help                           this text
 
@@ -21,6 +22,18 @@ enum Usage {
 
         Exit status: 0 valid (prints a one-line summary), 1 invalid or unreadable
         (each error as FILE:LINE:COLUMN: PATH: REASON on stderr), 2 bad usage.
+        """
+
+    static let topText = """
+        ringway top [--admin HOST:PORT] [--interval-ms N] [--once]
+
+        A live view of a running Ringway, read from its admin listener (/metrics and
+        /admin/state): requests/s, errors/s, retries/s, proxy overhead, TTFT and latency
+        percentiles over the last interval, per-model request and token rates, and each
+        pool's endpoints (health, breaker, requests in flight, EWMA latency).
+          --admin HOST:PORT           the admin listener (default 127.0.0.1:9901)
+          --interval-ms N             refresh period (default 1000)
+          --once                      print one view (two reads one interval apart) and exit
         """
 
     static let serveText = """

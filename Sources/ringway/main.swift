@@ -24,6 +24,8 @@ case "serve":
     }
 case "check":
     exit(CheckCommand.run(Array(arguments.dropFirst())))
+case "top":
+    exit(TopCommand.run(Array(arguments.dropFirst())))
 default:
     FileHandle.standardError.write(Data("ringway: unknown command '\(arguments[0])' (try 'ringway --help')\n".utf8))
     exit(2)

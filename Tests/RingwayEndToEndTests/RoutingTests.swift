@@ -808,3 +808,40 @@ extension EndToEnd.Admin {
         #expect(throws: (any Error).self) { _ = try ConfiguredProxy(config: config) }
     }
 }
+
+extension EndToEnd.Metrics {
+    @Test func ringwayTopShowsRatesAndEndpointHealth() throws {
+        let a = try BenchMock(), b = try BenchMock()
+        defer { a.stop(); b.stop() }
+        let proxy = try ConfiguredProxy(config: """
+            {"admin": {"listen": "127.0.0.1:0"},
+             "pools": {"pa": {"endpoints": ["\(a.url)"]}, "pb": {"endpoints": ["\(b.url)"]}},
+             "models": {"small": {"pool": "pa"}, "large": {"pool": "pb"}}}
+            """)
+        defer { proxy.stop() }
+        let port = try proxy.adminPort()
+        // Traffic while top takes its two reads.
+        let done = Counter()
+        let sender = Thread {
+            while done.value == 0 { _ = try? proxy.send(chatRequest(model: "small")) }
+        }
+        sender.start()
+        defer { done.add() }
+        let top = Process()
+        top.executableURL = URL(fileURLWithPath: try TestPaths.ringwayBinary())
+        top.arguments = ["top", "--admin", "127.0.0.1:\(port)", "--once", "--interval-ms", "500"]
+        let output = Pipe()
+        top.standardOutput = output
+        top.standardError = output
+        try top.run()
+        top.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(top.terminationStatus == 0, "\(text)")
+        #expect(text.contains("requests/s"))
+        #expect(!text.contains("requests/s 0.0"), "no traffic seen: \(text)")
+        #expect(text.contains("small"))
+        #expect(text.contains(a.url) && text.contains(b.url))
+        #expect(text.contains("healthy"))
+        #expect(text.contains("overhead   p50"), "\(text)")
+    }
+}
