@@ -17,14 +17,15 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-# Starts a process, waits for its readiness line, prints the port.
+# Starts a process, waits for its readiness line and sets $port. Not called
+# in a subshell, so the cleanup trap sees every PID it must stop.
 start() {
     local log=$1; shift
     "$@" >"$log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
         if grep -q "listening on" "$log"; then
-            grep -o "127.0.0.1:[0-9]*" "$log" | head -1 | cut -d: -f2
+            port=$(grep -o "127.0.0.1:[0-9]*" "$log" | head -1 | cut -d: -f2)
             return
         fi
         sleep 0.05
@@ -33,14 +34,17 @@ start() {
     exit 1
 }
 
-mock=$(start "$work/mock.log" "$bin/ringway-bench" upstream --listen 127.0.0.1:0)
-sidecar=$(start "$work/sidecar.log" "$bin/ringway" serve --listen 127.0.0.1:0 --workers 1 --upstream "http://127.0.0.1:$mock")
+start "$work/mock.log" "$bin/ringway-bench" upstream --listen 127.0.0.1:0
+mock=$port
+start "$work/sidecar.log" "$bin/ringway" serve --listen 127.0.0.1:0 --workers 1 --upstream "http://127.0.0.1:$mock"
+sidecar=$port
 cat >"$work/router.json" <<JSON
 {"admin": null,
  "pools": {"mock": {"endpoints": ["http://127.0.0.1:$mock"], "strategy": "p2c_ewma"}},
  "models": {"sdk-model": {"pool": "mock", "aliases": ["sdk-alias"]}, "sdk-embed": {"pool": "mock"}}}
 JSON
-routed=$(start "$work/router.log" "$bin/ringway" serve --listen 127.0.0.1:0 --workers 1 --config "$work/router.json")
+start "$work/router.log" "$bin/ringway" serve --listen 127.0.0.1:0 --workers 1 --config "$work/router.json"
+routed=$port
 
 for port in "$mock" "$sidecar" "$routed"; do
     echo "sdk_check: http://127.0.0.1:$port/v1"

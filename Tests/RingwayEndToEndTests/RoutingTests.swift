@@ -775,7 +775,8 @@ extension EndToEnd {
             proxy.stop()  // SIGTERM: the writer flushes before the process exits
             let text = try String(contentsOfFile: logPath, encoding: .utf8)
             let lines = text.split(separator: "\n").map(String.init)
-            #expect(lines.count == 2, "\(text)")
+            // A crash here would orphan the mocks: require, then index.
+            try #require(lines.count == 2, "\(text)")
             #expect(!text.contains("sk-secret"), "a key secret reached the log")
             let first = try jsonObject(Array(lines[0].utf8))
             #expect(first["request_id"] as? String == "req-e2e-1")
