@@ -109,6 +109,8 @@ final class ClientConnection {
     var routingReason = AccessLogRoutingReason.catalog
     /// Event-stream timing as relayed: when the first event (a blank line
     /// after `data:`) and the latest one left, and the last byte seen.
+    /// Token counts read from the answer's `usage` (model routes).
+    var usage = UsageScanner()
     var firstEventNs: UInt64 = 0
     var lastEventNs: UInt64 = 0
     var lastStreamByte: UInt8 = 0
@@ -206,6 +208,7 @@ final class ClientConnection {
         attemptStartedAt = 0
         routedAt = 0
         requestStartedAt = 0
+        usage.reset()
         firstEventNs = 0
         lastEventNs = 0
         lastStreamByte = 0

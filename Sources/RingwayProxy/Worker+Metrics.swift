@@ -23,6 +23,17 @@ extension Worker {
             model: Int(c.servedModel), pool: Int(c.pool), endpoint: Int(c.endpoint), statusCode: status, totalNs: total,
             overheadNs: overhead, upstreamTTFBNs: ttfb, key: Int(c.keyIndex), bytesIn: Int(c.held.total),
             bytesOut: Int(c.responseBodyBytes))
+        let prompt = c.usage.promptTokens, completion = c.usage.completionTokens
+        if let shard, prompt >= 0 || completion >= 0 {
+            var costMicroUSD: UInt64 = 0
+            if c.servedModel >= 0, let price = (c.routing ?? routing).table.models[Int(c.servedModel)].price {
+                // Prices are USD per million tokens: tokens x price = micro-USD.
+                costMicroUSD = UInt64(max(0, (Double(max(prompt, 0)) * price.inputPerMillion
+                    + Double(max(completion, 0)) * price.outputPerMillion).rounded()))
+            }
+            shard.tokens(model: Int(c.servedModel), key: Int(c.keyIndex), prompt: max(prompt, 0),
+                         completion: max(completion, 0), costMicroUSD: costMicroUSD)
+        }
         if let ring = accessLog { logExchange(c, ring, status: status, totalNs: total, overheadNs: overhead) }
     }
 
@@ -75,6 +86,8 @@ extension Worker {
         r.pool = c.pool
         r.endpoint = c.endpoint
         r.rule = c.rule
+        r.promptTokens = Int32(clamping: c.usage.promptTokens)
+        r.completionTokens = Int32(clamping: c.usage.completionTokens)
         r.status = UInt16(clamping: status)
         r.attempts = UInt8(clamping: c.attempt)
         r.reason = c.routingReason

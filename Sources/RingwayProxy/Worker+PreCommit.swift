@@ -106,6 +106,10 @@ extension Worker {
         c.streamTotalDeadline = 0
         c.pingDeadline = 0
         c.firstByteNs = 0
+        c.usage.reset()
+        c.firstEventNs = 0
+        c.lastEventNs = 0
+        c.lastStreamByte = 0
         c.keepAlive = c.request.keepAlive && !draining
     }
 }

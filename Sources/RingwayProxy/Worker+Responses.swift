@@ -115,6 +115,7 @@ extension Worker {
             buffers.retain(bid)
             responseQueue(c).append(Segment(base: base, length: take, bid: Int32(bid)))
             if c.holdingResponse { noteHeldBytes(c, UnsafeRawBufferPointer(start: base, count: take)) }
+            if c.isModelRoute { c.usage.feed(UnsafeRawBufferPointer(start: base, count: take)) }
             if c.isEventStream && c.requestStartedAt > 0 {
                 noteStreamBytes(c, UnsafeRawBufferPointer(start: base, count: take))
             }

@@ -790,6 +790,7 @@ extension EndToEnd {
             #expect(first["attempts"] as? Int == 1)
             #expect(first["trace_id"] as? String == "4bf92f3577b34da6a3ce929d0e0e4736")
             #expect((first["total_ns"] as? Int ?? 0) > 0)
+            #expect((first["completion_tokens"] as? Int ?? 0) > 0, "usage read from the answer")
             let second = try jsonObject(Array(lines[1].utf8))
             #expect(second["status"] as? Int == 404)
             #expect(second["model"] as? String == "nope")
@@ -844,5 +845,44 @@ extension EndToEnd.Metrics {
         #expect(text.contains(a.url) && text.contains(b.url))
         #expect(text.contains("healthy"))
         #expect(text.contains("overhead   p50"), "\(text)")
+    }
+}
+
+extension EndToEnd.Metrics {
+    @Test func tokensAndCostEqualWhatTheUpstreamReported() throws {
+        let a = try BenchMock(), b = try BenchMock()
+        defer { a.stop(); b.stop() }
+        let proxy = try ConfiguredProxy(config: """
+            {"admin": {"listen": "127.0.0.1:0"},
+             "pools": {"pa": {"endpoints": ["\(a.url)"]}, "pb": {"endpoints": ["\(b.url)"]}},
+             "models": {"small": {"pool": "pa", "price": {"input": 2, "output": 10}}, "large": {"pool": "pb"}}}
+            """)
+        defer { proxy.stop() }
+        // Non-streamed: usage in the JSON answer.
+        let plain = try proxy.send(chatRequest(model: "small", headers: [("x-mock-tokens", "7")]))
+        let usage = try #require(try plain.json()["usage"] as? [String: Any])
+        var prompt = try #require(usage["prompt_tokens"] as? Int)
+        var completion = try #require(usage["completion_tokens"] as? Int)
+        // Streamed with include_usage: usage in the final chunk.
+        let client = try proxy.connect()
+        defer { client.close() }
+        try client.send(chatRequest(model: "small", headers: [("x-mock-tokens", "5")], stream: true,
+                                    extra: #","stream_options":{"include_usage":true}"#))
+        let streamed = try client.readResponse(method: "POST").text
+        let last = try #require(streamed.components(separatedBy: "\n\n").last { $0.contains("\"usage\":{") })
+        let chunk = try jsonObject(Array(last.dropFirst("data: ".count).utf8))
+        let streamUsage = try #require(chunk["usage"] as? [String: Any])
+        prompt += try #require(streamUsage["prompt_tokens"] as? Int)
+        completion += try #require(streamUsage["completion_tokens"] as? Int)
+
+        let text = try proxy.admin("GET", "/metrics").text
+        let sample = text.split(separator: "\n")
+        func value(_ prefix: String) -> Double? {
+            sample.first { $0.hasPrefix(prefix) }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        #expect(value(#"ringway_prompt_tokens_total{model="small""#) == Double(prompt), "\(text)")
+        #expect(value(#"ringway_completion_tokens_total{model="small""#) == Double(completion))
+        let cost = (Double(prompt) * 2 + Double(completion) * 10) / 1_000_000
+        #expect(abs((value(#"ringway_cost_usd_total{model="small""#) ?? -1) - cost) < 1e-9)
     }
 }
