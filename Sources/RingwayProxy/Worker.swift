@@ -211,11 +211,21 @@ enum WorkerTiming {
 extension UpstreamTarget {
     /// Sidecar mode's table: every path passes through to this upstream.
     public var sidecarTable: RoutingTable {
+        RoutingTable.sidecar(upstream: endpointAddress, url: url, loadedAt: 0)
+    }
+
+    public var endpointAddress: EndpointAddress {
         switch self {
-        case .tcp(let host, let port):
-            return RoutingTable.sidecar(upstream: .http(host: host, port: port), url: "http://\(host):\(port)", loadedAt: 0)
-        case .unix(let path):
-            return RoutingTable.sidecar(upstream: .unix(path: path), url: "unix:\(path)", loadedAt: 0)
+        case .tcp(let host, let port): return .http(host: host, port: port)
+        case .unix(let path): return .unix(path: path)
+        }
+    }
+
+    /// As the user wrote it: `http://host:port` or `unix:/path`.
+    public var url: String {
+        switch self {
+        case .tcp(let host, let port): return "http://\(host):\(port)"
+        case .unix(let path): return "unix:\(path)"
         }
     }
 }

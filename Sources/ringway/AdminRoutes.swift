@@ -5,12 +5,13 @@ import RingwayRouter
 
 /// What the admin listener answers.
 enum AdminRoutes {
-    static func handle(_ request: AdminServer.Request, _ reloader: ConfigReloader, _ board: WorkerStateBoard,
+    static func handle(_ request: AdminServer.Request, _ source: RoutingTableSource, _ reloader: ConfigReloader?,
+                       _ board: WorkerStateBoard,
                        _ metrics: MetricsBoard) -> AdminServer.Response
     {
         switch (request.method, request.path) {
         case ("GET", "/metrics"):
-            let t = reloader.source.table
+            let t = source.table
             let workers = board.snapshot.filter { $0.tableVersion == t.version }
             let gauges = ScrapeGauges(
                 endpointHealthy: t.endpoints.map(\.shared.isHealthy),
@@ -22,13 +23,17 @@ enum AdminRoutes {
                                         body: String(decoding: metrics.exposition(gauges), as: UTF8.self))
         case ("GET", "/healthz"): return AdminServer.Response(status: 200, contentType: "text/plain", body: "ok\n")
         case ("GET", "/readyz"):
-            let table = reloader.source.table
+            let table = source.table
             let unready = table.pools.filter { pool in !table.endpoints[pool.endpointRange].contains { $0.shared.isHealthy } }
             if unready.isEmpty { return AdminServer.Response(status: 200, contentType: "text/plain", body: "ready\n") }
             return AdminServer.Response(status: 503, contentType: "text/plain",
                                         body: "not ready: no healthy endpoint in " + unready.map(\.name).joined(separator: ", ") + "\n")
-        case ("GET", "/admin/state"): return AdminServer.Response(status: 200, body: state(reloader.source.table, board))
+        case ("GET", "/admin/state"): return AdminServer.Response(status: 200, body: state(source.table, board))
         case ("POST", "/admin/reload"):
+            guard let reloader else {
+                return AdminServer.Response(status: 400, body: AdminServer.error(
+                    "sidecar mode has no config file to reload", "no_config"))
+            }
             let result = reloader.reload()
             Server.logReload(result)
             switch result {

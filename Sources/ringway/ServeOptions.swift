@@ -16,6 +16,9 @@ struct ServePlan {
     /// file's "access_log" wins in router mode).
     var accessLogPath: String?
     var accessLogSampleRate = 1.0
+    /// `--admin HOST:PORT`: the admin listener in sidecar mode (router mode
+    /// takes the config file's "admin").
+    var adminListen: String?
 }
 
 /// Parses `ringway serve` flags into settings. Every mistake names the flag.
@@ -28,6 +31,7 @@ enum ServeOptions {
         var listenGiven = false
         var accessLogPath: String?
         var accessLogSampleRate = 1.0
+        var adminListen: String?
         var i = 0
         func value(_ flag: String) throws(UsageError) -> String {
             i += 1
@@ -52,6 +56,10 @@ enum ServeOptions {
                 listenGiven = true
             case "--config": configPath = try value(flag)
             case "--access-log": accessLogPath = try value(flag)
+            case "--admin":
+                let text = try value(flag)
+                _ = try parseHostPort(text, flag: flag)
+                adminListen = text
             case "--access-log-sample":
                 let text = try value(flag)
                 guard let rate = Double(text), rate >= 0, rate <= 1 else {
@@ -100,7 +108,7 @@ enum ServeOptions {
             throw UsageError(message: "\(flag) must be at least 1")
         }
         return ServePlan(settings: s, configPath: configPath, listenGiven: listenGiven, accessLogPath: accessLogPath,
-                         accessLogSampleRate: accessLogSampleRate)
+                         accessLogSampleRate: accessLogSampleRate, adminListen: adminListen)
     }
 
     static func parseHostPort(_ text: String, flag: String) throws(UsageError) -> (String, UInt16) {

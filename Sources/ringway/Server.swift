@@ -57,6 +57,19 @@ enum Server {
             }
         }
 
+        // Sidecar mode with --admin: the one-upstream table goes through a
+        // table source too, so the admin listener can show it.
+        var source = reloader?.source
+        if reloader == nil, plan.adminListen != nil {
+            let sidecar = RoutingTableSource(RoutingTable.sidecar(
+                upstream: settings.upstream.endpointAddress, url: settings.upstream.url,
+                loadedAt: Date().timeIntervalSince1970))
+            settings.tables = sidecar
+            settings.stateBoard = WorkerStateBoard()
+            settings.metrics = MetricsBoard()
+            source = sidecar
+        }
+
         let fileLimit = rw_raise_nofile_limit()
         // Blocked before any thread starts, so every thread inherits it and
         // only the main thread takes signals, synchronously.
@@ -90,12 +103,12 @@ enum Server {
         }
 
         var admin: AdminServer?
-        if let reloader, let board = settings.stateBoard, let metrics = settings.metrics,
-           let listen = reloader.source.table.config.admin.listen
+        if let source, let board = settings.stateBoard, let metrics = settings.metrics,
+           let listen = reloader?.source.table.config.admin.listen ?? plan.adminListen
         {
             do {
                 let (host, adminPort) = try ServeOptions.parseHostPort(listen, flag: "admin.listen")
-                switch AdminServer.start(host: host, port: adminPort, handle: { AdminRoutes.handle($0, reloader, board, metrics) }) {
+                switch AdminServer.start(host: host, port: adminPort, handle: { [reloader] in AdminRoutes.handle($0, source, reloader, board, metrics) }) {
                 case .success(let server):
                     admin = server
                     log("admin listening on \(host):\(server.port)")

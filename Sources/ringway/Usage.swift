@@ -46,6 +46,8 @@ enum Usage {
         SIGHUP or POST /admin/reload reloads it.
           --config FILE               the router config (instead of --upstream)
           --max-inspected-body-bytes N  model-routed bodies are read whole (default 33554432, over it: 413)
+          --admin HOST:PORT           sidecar mode: admin listener (/metrics, /healthz, /readyz,
+                                      /admin/state); router mode takes the config's "admin"
           --access-log PATH           one JSON line per request to PATH or "stdout" (router mode: the
                                       config's "access_log"); SIGUSR1 reopens the file
           --access-log-sample R       share of requests logged, 0...1 (default 1; 5xx always logged)

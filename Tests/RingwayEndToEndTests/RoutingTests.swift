@@ -886,3 +886,33 @@ extension EndToEnd.Metrics {
         #expect(abs((value(#"ringway_cost_usd_total{model="small""#) ?? -1) - cost) < 1e-9)
     }
 }
+
+extension EndToEnd.Metrics {
+    @Test func sidecarModeServesTheAdminListenerWhenAsked() throws {
+        let mock = try BenchMock()
+        defer { mock.stop() }
+        let proxy = try ManagedProcess(
+            name: "ringway", executable: try TestPaths.ringwayBinary(),
+            arguments: ["serve", "--listen", "127.0.0.1:0", "--upstream", mock.url, "--workers", "1",
+                        "--admin", "127.0.0.1:0"],
+            readyMarker: "ringway listening on")
+        defer { proxy.stop() }
+        let client = try RawHTTPClient(port: proxy.port)
+        defer { client.close() }
+        try client.send(chatRequest(model: "anything"))
+        #expect(try client.readResponse(method: "POST").status == 200)
+        var adminPort: UInt16?
+        _ = eventually(timeoutMs: 3_000) {
+            let line = proxy.stderrText.split(separator: "\n").first { $0.contains("admin listening on") }
+            adminPort = line.flatMap { ManagedProcess.port(in: String($0)) }
+            return adminPort != nil
+        }
+        let port = try #require(adminPort)
+        let admin = try RawHTTPClient(port: port)
+        defer { admin.close() }
+        try admin.send(HTTPRequest.get("/metrics"))
+        let text = try admin.readResponse().text
+        #expect(text.contains(#"ringway_requests_total{model="none",pool="upstream",endpoint="\#(mock.url)",code="2xx"} 1"#),
+                "\(text)")
+    }
+}
