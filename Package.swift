@@ -28,7 +28,8 @@ let package = Package(
             dependencies: ["RingwayIO", "RingwayHTTP", "RingwayRouter", "RingwayObserve", "CRingwayEngine"],
             swiftSettings: hotPathSettings
         ),
-        .executableTarget(name: "ringway", dependencies: ["RingwayProxy", "RingwayRouter", "RingwayObserve", "RingwayIO"]),
+        .executableTarget(
+            name: "ringway", dependencies: ["RingwayProxy", "RingwayRouter", "RingwayObserve", "RingwayIO", "RingwayHTTP"]),
         .target(name: "RingwayBenchCore", path: "Benchmarks/RingwayBenchCore"),
         .target(
             name: "RingwayMockUpstream", dependencies: ["RingwayIO", "RingwayHTTP", "CRingwayEngine"],

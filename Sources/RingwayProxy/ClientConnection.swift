@@ -133,7 +133,6 @@ final class ClientConnection {
     /// The next attempt goes down the fallback chain, not to another
     /// endpoint of the same pool (same model, same context window).
     var skipToFallback = false
-    var lastHeldByte: UInt8 = 0
     /// The `x-ringway-route` line added to the response head.
     var routeLine = ByteArena()
 
@@ -187,7 +186,6 @@ final class ClientConnection {
         heldEvents = 0
         checkingContextLength = false
         skipToFallback = false
-        lastHeldByte = 0
         routing = nil
         holdingBody = false
         isModelRoute = false

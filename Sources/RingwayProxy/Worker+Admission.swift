@@ -96,33 +96,18 @@ extension Worker {
 
     private func shed(_ c: ClientConnection, message: StaticString) {
         appendRetryAfter(c)
-        message.withUTF8Buffer {
-            respondError(c, status: 429, message: UnsafeRawBufferPointer($0), code: "pool_saturated", keepOpen: true)
-        }
+        respondError(c, status: 429, message: message, code: "pool_saturated", keepOpen: true)
     }
 
     private func appendRetryAfter(_ c: ClientConnection) {
-        "Retry-After: 1\r\n".utf8CString.withUnsafeBytes {
-            c.routeLine.append(UnsafeRawBufferPointer(rebasing: $0.dropLast()), pool: &arenas)
-        }
+        let line: StaticString = "Retry-After: 1\r\n"
+        line.withUTF8Buffer { c.routeLine.append(UnsafeRawBufferPointer($0), pool: &arenas) }
     }
 
     /// From the key's class, else the priority header, else the default.
     private func priorityClass(_ c: ClientConnection, _ table: RoutingTable) -> Int {
         if c.keyIndex >= 0, let p = table.keys[Int(c.keyIndex)].priority { return p }
-        let head = c.requestHeadIn.bytes
-        return table.priorityHeader.withUnsafeBytes { wanted in
-            for field in c.request.headers where Int(field.name.count) == wanted.count {
-                var same = true
-                for k in 0..<wanted.count where ByteCase.lower(head[Int(field.name.start) + k]) != wanted[k] {
-                    same = false
-                    break
-                }
-                guard same else { continue }
-                let value = UnsafeRawBufferPointer(rebasing: head[Int(field.value.start)..<Int(field.value.end)])
-                return table.priorityClasses.value(for: value) ?? table.defaultPriority
-            }
-            return table.defaultPriority
-        }
+        let value = table.priorityHeader.withUnsafeBytes { c.request.firstValue(named: $0, in: c.requestHeadIn.bytes) }
+        return value.flatMap { table.priorityClasses.value(for: $0) } ?? table.defaultPriority
     }
 }

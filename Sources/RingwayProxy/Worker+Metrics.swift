@@ -37,19 +37,11 @@ extension Worker {
         if let ring = accessLog { logExchange(c, ring, status: status, totalNs: total, overheadNs: overhead) }
     }
 
-    /// Watches relayed event-stream bytes for event ends (a blank line) to
-    /// time the first token and the gaps between tokens as the client gets
-    /// them. It only reads; the bytes are already queued.
-    func noteStreamBytes(_ c: ClientConnection, _ bytes: UnsafeRawBufferPointer) {
-        guard let shard = (c.routing ?? routing).metrics else { return }
-        var previous = c.lastStreamByte
-        var events = 0
-        for b in bytes {
-            if b == 0x0A && previous == 0x0A { events += 1 }
-            if b != 0x0D { previous = b }
-        }
-        c.lastStreamByte = previous
-        guard events > 0 else { return }
+    /// Times the first token and the gaps between tokens from the events
+    /// (blank-line ends) found in the bytes just relayed.
+    func noteStreamEvents(_ c: ClientConnection, _ events: Int) {
+        guard events > 0, let shard = (c.routing ?? routing).metrics else { return }
+        var events = events
         let model = Int(c.servedModel)
         if c.firstEventNs == 0 {
             c.firstEventNs = now
@@ -62,6 +54,20 @@ extension Worker {
         // Events that arrived together reached the client together.
         for _ in 0..<events { shard.observeInterToken(model: model, ns: 0) }
         c.lastEventNs = now
+    }
+
+    /// Event ends (a blank line, CRs ignored) in a slice of an event stream;
+    /// `carry` is the last byte of the previous slice, so an end split
+    /// across slices counts once.
+    static func countEventEnds(_ bytes: UnsafeRawBufferPointer, carry: inout UInt8) -> Int {
+        var previous = carry
+        var events = 0
+        for b in bytes {
+            if b == 0x0A && previous == 0x0A { events += 1 }
+            if b != 0x0D { previous = b }
+        }
+        carry = previous
+        return events
     }
 
     /// One access-log record, handed to the writer thread through the ring

@@ -21,7 +21,6 @@ extension Worker {
         if c.heldResponse == nil { c.heldResponse = SendQueue() }
         c.holdingResponse = true
         c.heldEvents = 0
-        c.lastHeldByte = 0
         if table.retry.preCommitMs > 0 {
             c.commitDeadline = now + UInt64(table.retry.preCommitMs) * 1_000_000
             scheduleClientTimer(c)
@@ -54,21 +53,16 @@ extension Worker {
         return true
     }
 
-    /// Counts SSE events (blank-line ends) in bytes entering the window and
-    /// commits once enough have come.
-    func noteHeldBytes(_ c: ClientConnection, _ bytes: UnsafeRawBufferPointer) {
+    /// Adds the events (blank-line ends) that entered the window and commits
+    /// once enough have come.
+    func noteHeldEvents(_ c: ClientConnection, _ events: Int) {
         guard c.holdingResponse, let table = c.routing?.table else { return }
         if c.checkingContextLength {
             // An error body is small; a big 400 is relayed rather than held.
             if c.heldResponse!.queuedBytes >= settings.highWatermarkBytes { commitResponse(c) }
             return
         }
-        var previous = c.lastHeldByte
-        for b in bytes {
-            if b == 0x0A && previous == 0x0A { c.heldEvents += 1 }
-            if b != 0x0D { previous = b }
-        }
-        c.lastHeldByte = previous
+        c.heldEvents += events
         // Bounded like any relay: a fast stream is committed at the watermark.
         if table.retry.preCommitEvents > 0 && c.heldEvents >= table.retry.preCommitEvents
             || c.heldResponse!.queuedBytes >= settings.highWatermarkBytes

@@ -123,30 +123,7 @@ extension Worker {
             return respondError(c, status: 503, message: "no healthy endpoint is available for this request",
                                 code: "no_healthy_upstream")
         }
-        let endpoint = routing.table.endpointIndex(pool: pool, member: member)
-        let u: UpstreamConnection
-        switch acquireUpstream(for: c, endpoint: endpoint) {
-        case .success(let acquired): u = acquired
-        case .failure(let failure):
-            switch failure {
-            case .poolFull:
-                return respondError(c, status: 503, message: "upstream connection pool is full",
-                                    code: "upstream_pool_full")
-            case .socket:
-                return respondError(c, status: 503, message: "out of sockets for upstream connections",
-                                    code: "upstream_unavailable")
-            }
-        }
-        c.upstream = u.slot
-        c.endpoint = Int32(endpoint)
-        c.attempt = 1
-        routing.balancers[pool].requestStarted(member)
-        c.attemptOpen = true
-        c.attemptStartedAt = now
-        renderRouteLine(c, routing.table)
-        // An HTTP/1.0 request goes upstream as HTTP/1.0; the server may close
-        // after answering it, so the connection is not pooled again.
-        if !c.request.isHTTP11 { u.reusable = false }
+        guard let u = startAttempt(c, routing, member: member) else { return }
         guard writeUpstreamHead(c, u, source: source, bodyLength: -1) else { return }
         c.inbound.consume(headLength, buffers: buffers)
         c.requestHeadIn.count = 0
@@ -172,27 +149,43 @@ extension Worker {
             c.trace = TraceContextField.outgoing(headers: c.request.headers, source: source, random: &traceRandom).context
             c.hasTrace = true
         }
-        let trace = c.trace
-        // The head goes into a reference-counted block owned by its send
-        // segment: it lives exactly until the kernel has read it, even when
-        // the upstream is closed with the send still in flight and this
-        // connection has moved on to its next request.
-        guard let block = buffers.takeBlock() else {
-            respondError(c, status: 503, message: "the proxy has no room left for request heads", code: "out_of_memory")
-            return false
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        let authority = c.authority.map { UnsafeRawBufferPointer(rebasing: source[Int($0.start)..<Int($0.end)]) } ?? empty
+        let head = withRequestID(c, source: source) { requestID in
+            renderUpstreamHead(c, pool, source: source, bodyLength: bodyLength, requestID: requestID, authority: authority)
         }
-        let written = withTraceLine(trace) { traceLine in withRequestID(c, source: source) { requestID in
+        switch head {
+        case .success(let segment):
+            u.sendQueue.append(segment)
+            return true
+        case .failure(.noRoom):
+            respondError(c, status: 503, message: "the proxy has no room left for request heads", code: "out_of_memory")
+        case .failure(.tooLarge):
+            respondError(c, status: 431, message: "request head too large to forward", code: "header_too_large")
+        }
+        return false
+    }
+
+    /// The head an upstream gets — hop-by-hop fields out; X-Forwarded-*,
+    /// the request id and `traceparent` in; the pool's Host (else the
+    /// absolute-form authority) and fields — written into a
+    /// reference-counted block owned by the returned segment: it lives
+    /// exactly until the kernel has read it, even when the upstream is
+    /// closed with the send in flight and the client has moved on.
+    func renderUpstreamHead(
+        _ c: ClientConnection, _ pool: PoolEntry, source: UnsafeRawBufferPointer, bodyLength: Int64,
+        requestID: UnsafeRawBufferPointer, authority: UnsafeRawBufferPointer
+    ) -> Result<Segment, HeadRenderFailure> {
+        guard let block = buffers.takeBlock() else { return .failure(.noRoom) }
+        let written = withTraceLine(c.trace) { traceLine in
             c.peerIP.withUnsafeBytes { peer in
                 pool.hostHeader.withUnsafeBytes { host in
                     pool.removedFieldNames.withUnsafeBytes { removed in
                         pool.extraFieldLines.withUnsafeBytes { extra in
                             let context = ForwardingContext(
                                 clientAddress: peer, proto: .http, requestID: requestID,
-                                hostOverride: host.count > 0 ? host
-                                    : c.authority.map { UnsafeRawBufferPointer(rebasing: source[Int($0.start)..<Int($0.end)]) }
-                                    ?? UnsafeRawBufferPointer(start: nil, count: 0),
-                                bodyLength: bodyLength, removedFieldNames: removed, extraFieldLines: extra,
-                                traceLine: traceLine)
+                                hostOverride: host.count > 0 ? host : authority, bodyLength: bodyLength,
+                                removedFieldNames: removed, extraFieldLines: extra, traceLine: traceLine)
                             return RequestHeadWriter.write(
                                 c.request, source: source, context: context,
                                 into: UnsafeMutableRawBufferPointer(start: block.base, count: ProvidedBuffers.blockSize))
@@ -200,14 +193,12 @@ extension Worker {
                     }
                 }
             }
-        } }
+        }
         guard let written else {
             buffers.release(block.bid)
-            respondError(c, status: 431, message: "request head too large to forward", code: "header_too_large")
-            return false
+            return .failure(.tooLarge)
         }
-        u.sendQueue.append(Segment(base: UnsafeRawPointer(block.base), length: written, bid: Int32(block.bid)))
-        return true
+        return .success(Segment(base: UnsafeRawPointer(block.base), length: written, bid: Int32(block.bid)))
     }
 
     /// Calls `body` with the rendered `traceparent: …\r\n` line.
@@ -368,9 +359,10 @@ extension Worker {
 
     /// Answers with an OpenAI-style error and closes: used only before any
     /// byte of a response has gone to the client.
-    func respondError(_ c: ClientConnection, status: Int, message: StaticString, code: StaticString) {
+    func respondError(_ c: ClientConnection, status: Int, message: StaticString, code: StaticString,
+                      keepOpen: Bool = false) {
         message.withUTF8Buffer {
-            respondError(c, status: status, message: UnsafeRawBufferPointer($0), code: code, keepOpen: false)
+            respondError(c, status: status, message: UnsafeRawBufferPointer($0), code: code, keepOpen: keepOpen)
         }
     }
 
@@ -419,4 +411,12 @@ extension Worker {
         scheduleClientTimer(c)
         driveClient(c)
     }
+}
+
+/// Why an upstream head could not be rendered.
+enum HeadRenderFailure: Error {
+    /// No block id was free.
+    case noRoom
+    /// It does not fit a block.
+    case tooLarge
 }

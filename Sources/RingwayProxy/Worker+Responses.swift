@@ -114,11 +114,16 @@ extension Worker {
         if take > 0 {
             buffers.retain(bid)
             responseQueue(c).append(Segment(base: base, length: take, bid: Int32(bid)))
-            if c.holdingResponse { noteHeldBytes(c, UnsafeRawBufferPointer(start: base, count: take)) }
-            if c.isModelRoute { c.usage.feed(UnsafeRawBufferPointer(start: base, count: take)) }
-            if c.isEventStream && c.requestStartedAt > 0 {
-                noteStreamBytes(c, UnsafeRawBufferPointer(start: base, count: take))
+            let slice = UnsafeRawBufferPointer(start: base, count: take)
+            // Event ends are counted once, for the pre-commit window and the
+            // stream timing both, and only when one of them needs them.
+            var events = 0
+            if c.isEventStream && (c.holdingResponse || (c.routing ?? routing).metrics != nil) {
+                events = Self.countEventEnds(slice, carry: &c.lastStreamByte)
             }
+            if c.holdingResponse { noteHeldEvents(c, events) }
+            if c.isModelRoute { c.usage.feed(slice) }
+            if c.requestStartedAt > 0 { noteStreamEvents(c, events) }
             c.responseBodyBytes += Int64(take)
             c.pingDeadline = 0
         }

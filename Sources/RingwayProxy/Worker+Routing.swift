@@ -152,10 +152,8 @@ extension Worker {
         if !table.keys.isEmpty {
             c.keyIndex = Int32(lookupAPIKey(c, table) ?? -1)
             if table.requireKey && c.keyIndex < 0 {
-                return "missing or unknown API key".utf8CString.withUnsafeBytes {
-                    respondError(c, status: 401, message: UnsafeRawBufferPointer(rebasing: $0.dropLast()),
-                                 code: "invalid_api_key", keepOpen: true)
-                }
+                return respondError(c, status: 401, message: "missing or unknown API key", code: "invalid_api_key",
+                                    keepOpen: true)
             }
         }
         // Rules first: a matching rule decides even for a model name the
@@ -207,23 +205,7 @@ extension Worker {
         let names = rules.referencedHeaders
         return withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: max(names.count, 1)) { values in
             for i in 0..<names.count {
-                values[i] = empty
-                names[i].withUnsafeBytes { wanted in
-                    for field in c.request.headers where Int(field.name.count) == wanted.count {
-                        let name = UnsafeRawBufferPointer(rebasing: head[Int(field.name.start)..<Int(field.name.end)])
-                        var same = true
-                        for k in 0..<wanted.count where ByteCase.lower(name[k]) != wanted[k] {
-                            same = false
-                            break
-                        }
-                        if same {
-                            // Present, possibly empty: a non-nil base either way.
-                            values[i] = UnsafeRawBufferPointer(start: head.baseAddress! + Int(field.value.start),
-                                                               count: Int(field.value.count))
-                            break
-                        }
-                    }
-                }
+                values[i] = names[i].withUnsafeBytes { c.request.firstValue(named: $0, in: head) } ?? empty
             }
             let key = c.keyIndex >= 0 ? table.keys[Int(c.keyIndex)] : nil
             return (key?.nameBytes ?? []).withUnsafeBytes { keyName in
@@ -257,23 +239,10 @@ extension Worker {
     }
 
     private func headerValueHash(_ c: ClientConnection, _ name: String) -> UInt64? {
-        let head = c.requestHeadIn.bytes
-        var found: UInt64?
         name.utf8CString.withUnsafeBytes { raw in
-            let wanted = UnsafeRawBufferPointer(rebasing: raw.dropLast())
-            for field in c.request.headers where Int(field.name.count) == wanted.count {
-                var same = true
-                for k in 0..<wanted.count where ByteCase.lower(head[Int(field.name.start) + k]) != wanted[k] {
-                    same = false
-                    break
-                }
-                if same {
-                    found = ByteKeyTable.hash(UnsafeRawBufferPointer(rebasing: head[Int(field.value.start)..<Int(field.value.end)]))
-                    return
-                }
-            }
+            c.request.firstValue(named: UnsafeRawBufferPointer(rebasing: raw.dropLast()), in: c.requestHeadIn.bytes)
+                .map { ByteKeyTable.hash($0) }
         }
-        return found
     }
 
     /// `cheapest`: the least expected cost among candidates that can serve
@@ -356,27 +325,7 @@ extension Worker {
                                     code: "no_healthy_upstream")
             }
         }
-        let pool = Int(c.pool)
-        let endpoint = table.endpointIndex(pool: pool, member: member)
-        let u: UpstreamConnection
-        switch acquireUpstream(for: c, endpoint: endpoint) {
-        case .success(let acquired): u = acquired
-        case .failure(.poolFull):
-            return respondError(c, status: 503, message: "upstream connection pool is full", code: "upstream_pool_full")
-        case .failure(.socket):
-            return respondError(c, status: 503, message: "out of sockets for upstream connections",
-                                code: "upstream_unavailable")
-        }
-        c.upstream = u.slot
-        c.endpoint = Int32(endpoint)
-        c.attempt += 1
-        _ = c.tried.insert(member)
-        routing.balancers[pool].requestStarted(member)
-        c.attemptOpen = true
-        c.attemptStartedAt = now
-        c.responseHeadIn.count = 0
-        if !c.request.isHTTP11 { u.reusable = false }
-        renderRouteLine(c, table)
+        guard let u = startAttempt(c, routing, member: member) else { return }
 
         let summary = c.inspector!.summary
         var splice: [UInt8]?
@@ -401,6 +350,37 @@ extension Worker {
         if c.attempt == 1 && !table.shadows.isEmpty {
             maybeShadow(c, routing, bodyLength: bodyLength, splice: splice, spliceRange: summary.modelTokenRange)
         }
+    }
+
+    /// Takes an upstream connection to `member` of the client's pool and
+    /// books the attempt (balancer, counters, route line); nil when none
+    /// could be had (the client has been answered).
+    func startAttempt(_ c: ClientConnection, _ routing: WorkerRouting, member: Int) -> UpstreamConnection? {
+        let pool = Int(c.pool)
+        let endpoint = routing.table.endpointIndex(pool: pool, member: member)
+        let u: UpstreamConnection
+        switch acquireUpstream(for: c, endpoint: endpoint) {
+        case .success(let acquired): u = acquired
+        case .failure(.poolFull):
+            respondError(c, status: 503, message: "upstream connection pool is full", code: "upstream_pool_full")
+            return nil
+        case .failure(.socket):
+            respondError(c, status: 503, message: "out of sockets for upstream connections", code: "upstream_unavailable")
+            return nil
+        }
+        c.upstream = u.slot
+        c.endpoint = Int32(endpoint)
+        c.attempt += 1
+        _ = c.tried.insert(member)
+        routing.balancers[pool].requestStarted(member)
+        c.attemptOpen = true
+        c.attemptStartedAt = now
+        c.responseHeadIn.count = 0
+        // An HTTP/1.0 request goes upstream as HTTP/1.0; the server may close
+        // after answering it, so the connection is not pooled again.
+        if !c.request.isHTTP11 { u.reusable = false }
+        renderRouteLine(c, routing.table)
+        return u
     }
 
     func queueHeld(_ c: ClientConnection, _ u: UpstreamConnection, _ range: Range<Int64>) {
@@ -522,19 +502,6 @@ extension Worker {
     }
 }
 
-/// ASCII case-insensitive comparison with a lowercase literal.
-@inline(__always)
-func asciiCaseEquals(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-    lowercase.withUTF8Buffer { expected in
-        guard expected.count == bytes.count else { return false }
-        for i in 0..<bytes.count {
-            let b = bytes[i]
-            if (b &- 0x41 < 26 ? b | 0x20 : b) != expected[i] { return false }
-        }
-        return true
-    }
-}
-
 extension FallbackTriggers {
     /// The trigger an attempt's outcome counts as.
     init(_ outcome: AttemptOutcome) {
@@ -544,8 +511,4 @@ extension FallbackTriggers {
         default: self = .serverError
         }
     }
-}
-
-enum ByteCase {
-    @inline(__always) static func lower(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
 }

@@ -30,30 +30,14 @@ extension Worker {
         let shadow = ShadowExchange(shadow: s, startedAt: now)
         u.shadow = shadow
         // The copy's own head: the shadow pool's Host and fields.
-        let source = c.requestHeadIn.bytes
-        let poolEntry = routing.table.pools[pool]
-        guard let block = buffers.takeBlock() else { return closeUpstream(u) }
-        let written: Int? = withTraceLine(c.trace) { traceLine in c.peerIP.withUnsafeBytes { peer in
-            poolEntry.hostHeader.withUnsafeBytes { host in
-                poolEntry.removedFieldNames.withUnsafeBytes { removed in
-                    poolEntry.extraFieldLines.withUnsafeBytes { extra in
-                        let context = ForwardingContext(
-                            clientAddress: peer, proto: .http, hostOverride: host, bodyLength: bodyLength,
-                            removedFieldNames: removed, extraFieldLines: extra, traceLine: traceLine)
-                        return RequestHeadWriter.write(
-                            c.request, source: source, context: context,
-                            into: UnsafeMutableRawBufferPointer(start: block.base, count: ProvidedBuffers.blockSize))
-                    }
-                }
-            }
-        } }
-        guard let written else {
-            buffers.release(block.bid)
-            return closeUpstream(u)
-        }
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        guard case .success(let head) = renderUpstreamHead(
+            c, routing.table.pools[pool], source: c.requestHeadIn.bytes, bodyLength: bodyLength, requestID: empty,
+            authority: empty)
+        else { return closeUpstream(u) }
         // The body's blocks are shared, not copied: each segment holds a
         // reference, so they outlive the real exchange if they must.
-        u.sendQueue.append(Segment(base: UnsafeRawPointer(block.base), length: written, bid: Int32(block.bid)))
+        u.sendQueue.append(head)
         if let splice, let range = spliceRange {
             queueHeld(c, u, 0..<range.lowerBound)
             splice.withUnsafeBytes { u.sendQueue.append(Segment(base: $0.baseAddress!, length: $0.count, bid: -1)) }

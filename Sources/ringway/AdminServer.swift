@@ -1,6 +1,7 @@
 import CRingwayEngine
 import Foundation
 import Glibc
+import RingwayHTTP
 
 /// The admin listener: a small blocking HTTP/1.1 server on its own thread,
 /// far from the workers' rings. One request per connection; operators and
@@ -119,21 +120,8 @@ final class AdminServer: @unchecked Sendable {
         "{\"error\":{\"message\":\(jsonString(message)),\"type\":\"invalid_request_error\",\"code\":\(jsonString(code))}}"
     }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal, escaped as the proxy's own error bodies are.
+    static func jsonString(_ s: String) -> String { String(decoding: JSONQuoting.quoted(s), as: UTF8.self) }
 }
 
 struct AdminStartError: Error {
