@@ -29,13 +29,20 @@ public struct UsageScanner: Sendable {
 
     @inlinable
     public mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        let promptKey: StaticString = #""prompt_tokens""#
+        let completionKey: StaticString = #""completion_tokens""#
+        let p = promptKey.utf8Start, pn = promptKey.utf8CodeUnitCount
+        let q = completionKey.utf8Start, qn = completionKey.utf8CodeUnitCount
         for b in bytes {
             switch phase {
             case .key:
-                if prompt.advance(b, Self.promptKey) {
+                // Most bytes are no key's start and no match is under way:
+                // one compare and on (keys open with a quote).
+                if b != UInt8(ascii: "\"") && prompt.matched == 0 && completion.matched == 0 { continue }
+                if prompt.advance(b, p, pn) {
                     phase = .colon
                     target = 1
-                } else if completion.advance(b, Self.completionKey) {
+                } else if completion.advance(b, q, qn) {
                     phase = .colon
                     target = 2
                 }
@@ -59,8 +66,8 @@ public struct UsageScanner: Sendable {
                     }
                     restart()
                     // This byte may start the next key.
-                    _ = prompt.advance(b, Self.promptKey)
-                    _ = completion.advance(b, Self.completionKey)
+                    _ = prompt.advance(b, p, pn)
+                    _ = completion.advance(b, q, qn)
                 }
             }
         }
@@ -72,9 +79,6 @@ public struct UsageScanner: Sendable {
         completion = KeyMatch()
     }
 
-    @usableFromInline static let promptKey: [UInt8] = Array(#""prompt_tokens""#.utf8)
-    @usableFromInline static let completionKey: [UInt8] = Array(#""completion_tokens""#.utf8)
-
     /// Progress through one key; the keys start with `"`, which appears
     /// nowhere else in them, so on a mismatch matching restarts at that byte.
     @usableFromInline struct KeyMatch: Sendable {
@@ -82,10 +86,10 @@ public struct UsageScanner: Sendable {
         @usableFromInline init() {}
 
         @inlinable
-        mutating func advance(_ b: UInt8, _ key: [UInt8]) -> Bool {
+        mutating func advance(_ b: UInt8, _ key: UnsafePointer<UInt8>, _ count: Int) -> Bool {
             if b == key[matched] {
                 matched &+= 1
-                if matched == key.count {
+                if matched == count {
                     matched = 0
                     return true
                 }
