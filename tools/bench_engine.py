@@ -191,6 +191,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--duration", type=float, default=5)
     ap.add_argument("--json")
+    ap.add_argument("--systems",
+                    help="comma-separated subset of the systems to measure (direct is always included)")
     ap.add_argument("--with-litellm", action="store_true",
                     help="also start LiteLLM (tools/peers.sh) and measure every system at a low rate")
     args = ap.parse_args()
@@ -240,6 +242,18 @@ def run(args, workdir):
         json.dump(observed, f)
     ringway_observed, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18110", "--config", observed_conf,
                                  "--workers", "1"], PROXY_CPU, ready="listening")
+    # Each half of "observed" alone: metrics only (admin listener), and the
+    # access log only.
+    metrics_conf = os.path.join(workdir, "metrics.json")
+    with open(metrics_conf, "w") as f:
+        json.dump(dict(ROUTED_CONFIG, admin={"listen": "127.0.0.1:18112"}), f)
+    ringway_metrics, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18113", "--config", metrics_conf,
+                                "--workers", "1"], PROXY_CPU, ready="listening")
+    logged_conf = os.path.join(workdir, "logged.json")
+    with open(logged_conf, "w") as f:
+        json.dump(dict(ROUTED_CONFIG, access_log={"path": os.path.join(workdir, "access-only.log")}), f)
+    ringway_logged, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18114", "--config", logged_conf,
+                               "--workers", "1"], PROXY_CPU, ready="listening")
     ringway_spin, _ = start([RINGWAY, "serve", "--listen", "127.0.0.1:18108", "--upstream", "http://127.0.0.1:18100",
                              "--workers", "1", "--busy-poll-us", "50"], PROXY_CPU, ready="listening")
     time.sleep(0.5)
@@ -252,9 +266,17 @@ def run(args, workdir):
         "ringway-spin50": (18108, ringway_spin.pid),
         "ringway-routed": (18109, ringway_routed.pid),
         "ringway-observed": (18110, ringway_observed.pid),
+        "ringway-metrics": (18113, ringway_metrics.pid),
+        "ringway-logged": (18114, ringway_logged.pid),
     }
     if haproxy:
         systems["haproxy"] = (18106, haproxy.pid)
+    if args.systems:
+        wanted = {"direct"} | set(args.systems.split(","))
+        unknown = wanted - set(systems)
+        if unknown:
+            sys.exit(f"unknown system(s): {', '.join(sorted(unknown))}; known: {', '.join(systems)}")
+        systems = {name: v for name, v in systems.items() if name in wanted}
     stream_systems = {name: port for name, (port, _) in systems.items() if name != "ringway-uds"}
     # LiteLLM answers in milliseconds and saturates at a few hundred req/s:
     # it joins only the low-rate phase (every system at 50 req/s, which is
@@ -337,26 +359,31 @@ def summarize(rounds, names, stream_names, low_names):
             s[name][f"ttft_{q}"] = med([r[name]["ttft"][q] for r in rounds])
             if name != "direct":
                 s[name][f"added_ttft_{q}"] = med([r[name]["ttft"][q] - r["direct"]["ttft"][q] for r in rounds])
-    rw, ng = s["ringway"], s["nginx"]
-    s["ratios"] = {
-        "cpu_per_request_ringway_over_nginx": rw["cpu_us_per_request"] / ng["cpu_us_per_request"],
-        "saturated_rps_ringway_over_nginx": rw["saturated_rps"] / ng["saturated_rps"],
-        "added_ttft_p50_ringway_over_nginx": rw["added_ttft_p50"] / ng["added_ttft_p50"]
-        if ng["added_ttft_p50"] else None,
-    }
-    if "ringway-routed" in s:
-        rr = s["ringway-routed"]
+    s["ratios"] = {}
+    rw = s.get("ringway")
+    if rw and "nginx" in s:
+        ng = s["nginx"]
+        s["ratios"].update({
+            "cpu_per_request_ringway_over_nginx": rw["cpu_us_per_request"] / ng["cpu_us_per_request"],
+            "saturated_rps_ringway_over_nginx": rw["saturated_rps"] / ng["saturated_rps"],
+        })
+        if "added_ttft_p50" in ng:
+            s["ratios"]["added_ttft_p50_ringway_over_nginx"] = (
+                rw["added_ttft_p50"] / ng["added_ttft_p50"] if ng["added_ttft_p50"] else None)
+
+    def ratios(top, base, label):
+        if top not in s or base not in s:
+            return
+        a, b = s[top], s[base]
         for rate in (1000, 5000):
-            if rw[f"added{rate}_p50"]:
-                s["ratios"][f"added{rate}_p50_routed_over_sidecar"] = rr[f"added{rate}_p50"] / rw[f"added{rate}_p50"]
-        s["ratios"]["cpu_per_request_routed_over_sidecar"] = rr["cpu_us_per_request"] / rw["cpu_us_per_request"]
-    if "ringway-observed" in s and "ringway-routed" in s:
-        ro, rr = s["ringway-observed"], s["ringway-routed"]
-        for rate in (1000, 5000):
-            if rr[f"added{rate}_p50"]:
-                s["ratios"][f"added{rate}_p50_observed_over_routed"] = ro[f"added{rate}_p50"] / rr[f"added{rate}_p50"]
-        s["ratios"]["cpu_per_request_observed_over_routed"] = ro["cpu_us_per_request"] / rr["cpu_us_per_request"]
-    if "haproxy" in s:
+            if b[f"added{rate}_p50"]:
+                s["ratios"][f"added{rate}_p50_{label}"] = a[f"added{rate}_p50"] / b[f"added{rate}_p50"]
+        s["ratios"][f"cpu_per_request_{label}"] = a["cpu_us_per_request"] / b["cpu_us_per_request"]
+    ratios("ringway-routed", "ringway", "routed_over_sidecar")
+    ratios("ringway-observed", "ringway-routed", "observed_over_routed")
+    ratios("ringway-metrics", "ringway-routed", "metrics_over_routed")
+    ratios("ringway-logged", "ringway-routed", "logged_over_routed")
+    if "haproxy" in s and rw:
         hp = s["haproxy"]
         s["ratios"]["cpu_per_request_ringway_over_haproxy"] = rw["cpu_us_per_request"] / hp["cpu_us_per_request"]
         s["ratios"]["saturated_rps_ringway_over_haproxy"] = rw["saturated_rps"] / hp["saturated_rps"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The official `openai` Python SDK against the mock upstream, directly, through
 # Ringway in sidecar mode and through Ringway's router (model "sdk-model"
-# spliced to itself via an alias). Installs the SDK into .build-sdk-venv.
+# spliced to itself via an alias; usage counted on every stream). Installs the SDK into .build-sdk-venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.build-sdk-venv
@@ -39,7 +39,7 @@ mock=$port
 start "$work/sidecar.log" "$bin/ringway" serve --listen 127.0.0.1:0 --workers 1 --upstream "http://127.0.0.1:$mock"
 sidecar=$port
 cat >"$work/router.json" <<JSON
-{"admin": null,
+{"admin": null, "count_stream_usage": true,
  "pools": {"mock": {"endpoints": ["http://127.0.0.1:$mock"], "strategy": "p2c_ewma"}},
  "models": {"sdk-model": {"pool": "mock", "aliases": ["sdk-alias"]}, "sdk-embed": {"pool": "mock"}}}
 JSON

@@ -420,8 +420,11 @@ extension MockWorker {
                     scratch.append(" \"")
                 }
             }
-            scratch.append(finish ? ",\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":null"
-                                  : ",\"logprobs\":null,\"finish_reason\":null}],\"usage\":null")
+            scratch.append(finish ? ",\"logprobs\":null,\"finish_reason\":\"stop\"}]"
+                                  : ",\"logprobs\":null,\"finish_reason\":null}]")
+            // As OpenAI does: with include_usage, every other chunk says
+            // `"usage":null`; without it, chunks have no usage member.
+            if c.fields.includeUsage { scratch.append(",\"usage\":null") }
         }
         scratch.append(",\"mock_sent_ns\":")
         scratch.appendDecimal(realtimeNanoseconds())

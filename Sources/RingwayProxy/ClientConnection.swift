@@ -111,6 +111,11 @@ final class ClientConnection {
     /// after `data:`) and the latest one left, and the last byte seen.
     /// Token counts read from the answer's `usage` (model routes).
     var usage = UsageScanner()
+    /// This attempt's body was changed to ask for stream usage the client
+    /// did not ask for (`count_stream_usage`).
+    var injectedUsage = false
+    /// The response hides what that change added (see Worker+UsageStripping).
+    var stripping = UsageStripping()
     var firstEventNs: UInt64 = 0
     var lastEventNs: UInt64 = 0
     var lastStreamByte: UInt8 = 0
@@ -207,6 +212,7 @@ final class ClientConnection {
         routedAt = 0
         requestStartedAt = 0
         usage.reset()
+        injectedUsage = false
         firstEventNs = 0
         lastEventNs = 0
         lastStreamByte = 0

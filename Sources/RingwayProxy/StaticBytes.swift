@@ -6,6 +6,8 @@ enum StaticBytes {
     /// while a reasoning model is still thinking; SSE parsers ignore it.
     static let pingChunk = make("8\r\n: ping\n\n\r\n")
     static let pingRaw = make(": ping\n\n")
+    static let crlf = make("\r\n")
+    static let lastChunk = make("0\r\n\r\n")
 
     private static func make(_ text: StaticString) -> Segment {
         let p = UnsafeMutableRawPointer.allocate(byteCount: text.utf8CodeUnitCount, alignment: 1)

@@ -217,6 +217,7 @@ extension Worker {
 
     func returnIdleArenas(_ c: ClientConnection) {
         c.held.release(buffers)
+        releaseUsageStripping(c)
         c.routeLine.giveBack(to: &arenas)
         c.requestHeadIn.giveBack(to: &arenas)
         c.responseHeadIn.giveBack(to: &arenas)

@@ -85,6 +85,7 @@ extension Worker {
     /// The upstream failed inside the window: what it sent is dropped and
     /// the response state rewound for the next attempt.
     func abandonHeldResponse(_ c: ClientConnection) {
+        releaseUsageStripping(c)
         c.heldResponse?.discard(buffers: buffers)
         c.holdingResponse = false
         c.checkingContextLength = false

@@ -89,6 +89,7 @@ extension Worker {
             }
         }
         guard !c.responseDone else { return }
+        if c.stripping.active { return relayStrippedResponse(c, u, base: base, count: count, bid: bid) }
         var take = count
         var done = false
         switch c.responseFraming {
@@ -114,21 +115,26 @@ extension Worker {
         if take > 0 {
             buffers.retain(bid)
             responseQueue(c).append(Segment(base: base, length: take, bid: Int32(bid)))
-            let slice = UnsafeRawBufferPointer(start: base, count: take)
-            // Event ends are counted once, for the pre-commit window and the
-            // stream timing both, and only when one of them needs them.
-            var events = 0
-            if c.isEventStream && (c.holdingResponse || (c.routing ?? routing).metrics != nil) {
-                events = Self.countEventEnds(slice, carry: &c.lastStreamByte)
-            }
-            if c.holdingResponse { noteHeldEvents(c, events) }
-            if c.isModelRoute { c.usage.feed(slice) }
-            if c.requestStartedAt > 0 { noteStreamEvents(c, events) }
-            c.responseBodyBytes += Int64(take)
-            c.pingDeadline = 0
+            noteRelayedBody(c, UnsafeRawBufferPointer(start: base, count: take))
         }
         flushClient(c)
         if done { finishResponse(c, u) } else { updateUpstreamPressure(u, c) }
+    }
+
+    /// Body bytes as the upstream sent them (framing included) were relayed:
+    /// the clocks, counts and scanners that read the answer see them.
+    func noteRelayedBody(_ c: ClientConnection, _ slice: UnsafeRawBufferPointer) {
+        // Event ends are counted once, for the pre-commit window and the
+        // stream timing both, and only when one of them needs them.
+        var events = 0
+        if c.isEventStream && (c.holdingResponse || (c.routing ?? routing).metrics != nil) {
+            events = Self.countEventEnds(slice, carry: &c.lastStreamByte)
+        }
+        if c.holdingResponse { noteHeldEvents(c, events) }
+        if c.isModelRoute { c.usage.feed(slice) }
+        if c.requestStartedAt > 0 { noteStreamEvents(c, events) }
+        c.responseBodyBytes += Int64(slice.count)
+        c.pingDeadline = 0
     }
 
     /// Rewrites the upstream's head for the client and queues it. Returns
@@ -155,6 +161,7 @@ extension Worker {
         c.responseStarted = !held
         c.responseFraming = r.framing
         c.isEventStream = r.isEventStream
+        beginUsageStripping(c, r)
         switch r.framing {
         case .contentLength(let n): c.responseRemaining = n
         case .chunked:
@@ -179,6 +186,10 @@ extension Worker {
     /// The response is complete: the upstream connection goes back to the
     /// pool if it is clean, and the client waits for its next request.
     func finishResponse(_ c: ClientConnection, _ u: UpstreamConnection) {
+        if c.stripping.active {
+            finishUsageStripping(c)
+            if !c.holdingResponse { flushClient(c) }
+        }
         if c.holdingResponse {
             if absorbsContextLengthError(c) { return }
             commitResponse(c)
@@ -254,21 +265,25 @@ extension Worker {
             abandonHeldResponse(c)
             return attemptFailed(c, .serverError, status: 502, message: message, code: code)
         }
+        // A re-framed answer only ever holds whole chunks.
+        let atChunkBoundary = c.stripping.active || c.responseChunks.isAtChunkBoundary
+        releaseUsageStripping(c)
         settleAttempt(c, .serverError)
         // The client got a status but not the whole answer: a failure.
         recordExchange(c, status: 502)
         detachUpstream(c)
-        if c.isEventStream { appendStreamErrorEvent(c, message: message, code: code) }
+        if c.isEventStream { appendStreamErrorEvent(c, atChunkBoundary: atChunkBoundary, message: message, code: code) }
         c.keepAlive = false
         beginClosing(c)
     }
 
-    private func appendStreamErrorEvent(_ c: ClientConnection, message: StaticString, code: StaticString) {
+    private func appendStreamErrorEvent(_ c: ClientConnection, atChunkBoundary: Bool, message: StaticString,
+                                        code: StaticString) {
         let chunked: Bool
         switch c.responseFraming {
         case .chunked:
             // Mid-chunk, our bytes would be read as the rest of that chunk.
-            guard c.responseChunks.isAtChunkBoundary else { return }
+            guard atChunkBoundary else { return }
             chunked = true
         case .untilClose: chunked = false
         default: return

@@ -327,29 +327,57 @@ extension Worker {
         }
         guard let u = startAttempt(c, routing, member: member) else { return }
 
-        let summary = c.inspector!.summary
-        var splice: [UInt8]?
-        if c.servedModel >= 0, let sent = summary.model {
-            let model = table.models[Int(c.servedModel)]
-            if !model.upstreamName.withUnsafeBytes({ $0.elementsEqual(sent) }) { splice = model.upstreamToken }
-        }
-        var bodyLength = c.held.total
-        if let splice, let range = summary.modelTokenRange {
-            bodyLength += Int64(splice.count) - (range.upperBound - range.lowerBound)
-        }
+        let edits = bodyEdits(c, table)
+        let bodyLength = edits.editedLength(of: c.held.total)
         guard writeUpstreamHead(c, u, source: c.requestHeadIn.bytes, bodyLength: bodyLength) else { return }
-        if let splice, let range = summary.modelTokenRange {
-            queueHeld(c, u, 0..<range.lowerBound)
-            splice.withUnsafeBytes { u.sendQueue.append(Segment(base: $0.baseAddress!, length: $0.count, bid: -1)) }
-            queueHeld(c, u, range.upperBound..<c.held.total)
-        } else {
-            queueHeld(c, u, 0..<c.held.total)
-        }
+        queueBody(c, u, edits)
         armFirstByteTimer(c, table)
         flushUpstream(u)
         if c.attempt == 1 && !table.shadows.isEmpty {
-            maybeShadow(c, routing, bodyLength: bodyLength, splice: splice, spliceRange: summary.modelTokenRange)
+            maybeShadow(c, routing, bodyLength: bodyLength, edits: edits)
         }
+    }
+
+    /// How this attempt's body differs from the client's: the served model's
+    /// upstream name, and usage asked for on a stream (`count_stream_usage`).
+    func bodyEdits(_ c: ClientConnection, _ table: RoutingTable) -> BodyEdits {
+        var edits = BodyEdits()
+        c.injectedUsage = false
+        guard c.servedModel >= 0 else { return edits }
+        let summary = c.inspector!.summary
+        let model = table.models[Int(c.servedModel)]
+        if let sent = summary.model, let range = summary.modelTokenRange,
+           !model.upstreamName.withUnsafeBytes({ $0.elementsEqual(sent) })
+        {
+            // The table outlives every exchange that uses it.
+            let token = model.upstreamToken.withUnsafeBytes { $0 }
+            edits.add(.init(range: range, bytes: token))
+        }
+        if model.countsStreamUsage && summary.stream
+            && Self.acceptsStreamOptions(Self.pathBytes(c.request.target, source: c.requestHeadIn.bytes)),
+            let edit = UsageRequestEdit.edit(for: summary)
+        {
+            edits.add(edit)
+            c.injectedUsage = true
+        }
+        return edits
+    }
+
+    /// Chat completions and completions take `stream_options`; the Responses
+    /// API reports usage in its final event anyway.
+    static func acceptsStreamOptions(_ path: UnsafeRawBufferPointer) -> Bool {
+        let suffix: StaticString = "/completions"
+        let n = suffix.utf8CodeUnitCount
+        guard path.count >= n else { return false }
+        for i in 0..<n where path[path.count - n + i] != suffix.utf8Start[i] { return false }
+        return true
+    }
+
+    /// The held body, edited, behind the head already queued on `u`.
+    func queueBody(_ c: ClientConnection, _ u: UpstreamConnection, _ edits: BodyEdits) {
+        edits.forEachPiece(total: c.held.total, held: { queueHeld(c, u, $0) }, replacement: {
+            u.sendQueue.append(Segment(base: $0.baseAddress!, length: $0.count, bid: -1))
+        })
     }
 
     /// Takes an upstream connection to `member` of the client's pool and

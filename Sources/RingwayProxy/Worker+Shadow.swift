@@ -8,8 +8,7 @@ import RingwayRouter
 /// a shadow pool. The copy runs on its own upstream connection, its answer
 /// is read and thrown away, and nothing about it can hold up the real one.
 extension Worker {
-    func maybeShadow(_ c: ClientConnection, _ routing: WorkerRouting, bodyLength: Int64, splice: [UInt8]?,
-                     spliceRange: Range<Int64>?) {
+    func maybeShadow(_ c: ClientConnection, _ routing: WorkerRouting, bodyLength: Int64, edits: BodyEdits) {
         guard c.servedModel >= 0, let s = routing.table.shadowOfModel[Int(c.servedModel)],
               routing.shadowSamplers[s].next()
         else { return }
@@ -38,13 +37,7 @@ extension Worker {
         // The body's blocks are shared, not copied: each segment holds a
         // reference, so they outlive the real exchange if they must.
         u.sendQueue.append(head)
-        if let splice, let range = spliceRange {
-            queueHeld(c, u, 0..<range.lowerBound)
-            splice.withUnsafeBytes { u.sendQueue.append(Segment(base: $0.baseAddress!, length: $0.count, bid: -1)) }
-            queueHeld(c, u, range.upperBound..<c.held.total)
-        } else {
-            queueHeld(c, u, 0..<c.held.total)
-        }
+        queueBody(c, u, edits)
         // The shadow's whole exchange is bounded by the first-byte timeout.
         u.idleDeadline = now + settings.firstByteTimeoutMs * 1_000_000
         scheduleUpstreamTimer(u)

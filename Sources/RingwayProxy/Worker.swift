@@ -26,6 +26,7 @@ public final class Worker<Backend: CompletionSubmitting> {
     var freeUpstreams: [Int32] = []
     var openUpstreams = 0
     var arenas: ArenaPool
+    var chunkLines = ChunkLineBlock()
 
     var clientTimers: TimerWheel
     var upstreamTimers: TimerWheel

@@ -2,8 +2,9 @@
 """Checks a mock (or any OpenAI-compatible) server's wire format with the official SDK.
 
 Usage: openai_sdk_check.py BASE_URL        e.g. http://127.0.0.1:8000/v1
-Needs `pip install openai`. Does one non-streaming and one streaming chat completion
-(with stream_options.include_usage) and one embeddings call (the SDK's default base64
+Needs `pip install openai`. Does one non-streaming chat completion, two streaming ones
+(with stream_options.include_usage, and without: then no chunk may carry usage) and one
+embeddings call (the SDK's default base64
 encoding, then explicit floats), asserting the parsed objects. Prints one line per
 check; exits 1 on the first failure, 2 on bad usage.
 """
@@ -63,6 +64,20 @@ def chat_streaming(client):
     return "streaming chat: 6 ChatCompletionChunks, role, content, stop, final usage chunk; [DONE] ended the stream"
 
 
+def chat_streaming_without_usage(client):
+    # Through a router with count_stream_usage, the proxy asked for usage
+    # upstream: this client, which did not, must see no trace of it.
+    stream = client.chat.completions.create(
+        model="sdk-model", messages=[{"role": "user", "content": "hi"}], stream=True,
+        extra_headers={"x-mock-tokens": "3"})
+    chunks = list(stream)
+    check(len(chunks) == 4, f"expected 3 tokens + finish chunks, got {len(chunks)}")
+    content = "".join(choice.delta.content or "" for chunk in chunks for choice in chunk.choices)
+    check(content == "tok0 tok1 tok2 ", f"content {content!r}")
+    check(all("usage" not in chunk.model_fields_set for chunk in chunks), "a chunk carries a usage member")
+    return "streaming chat without stream_options: 4 chunks, no usage member in any"
+
+
 def embeddings(client):
     for encoding in (None, "float"):
         kwargs = {} if encoding is None else {"encoding_format": encoding}
@@ -81,7 +96,7 @@ def main():
         print(__doc__.strip(), file=sys.stderr)
         return 2
     client = openai.OpenAI(base_url=sys.argv[1], api_key="mock", max_retries=0, timeout=10)
-    for step in (chat_non_streaming, chat_streaming, embeddings):
+    for step in (chat_non_streaming, chat_streaming, chat_streaming_without_usage, embeddings):
         try:
             print("ok   " + step(client))
         except Exception as e:  # an SDK error or a failed assertion: report it and stop

@@ -29,6 +29,23 @@ import Testing
         #expect(s.isComplete && s.promptTokens == 5 && s.completionTokens == 8)
     }
 
+    @Test func readsSlicesOfEverySmallSize() {
+        let stream = "data: {\"id\":\"a_b\",\"system_fingerprint\":\"fp_x\",\"choices\":[],\"usage\":{\"prompt_tokens\":17,"
+            + "\"prompt_tokens_details\":{\"cached_tokens\":3},\"completion_tokens\":4096,\"total_tokens\":4113}}\n\n"
+        let bytes = Array(stream.utf8)
+        for size in 1...24 {
+            var s = UsageScanner()
+            var at = 0
+            while at < bytes.count {
+                let end = min(at + size, bytes.count)
+                let piece = Array(bytes[at..<end])
+                piece.withUnsafeBytes { s.feed($0) }
+                at = end
+            }
+            #expect(s.promptTokens == 17 && s.completionTokens == 4096, "slices of \(size)")
+        }
+    }
+
     @Test func absentUsageLeavesBothUnknown() {
         let s = Self.scan(#"{"choices":[{"text":"prompt_tokens: 3"}]}"#)
         #expect(s.promptTokens == -1 && s.completionTokens == -1)

@@ -32,7 +32,11 @@ extension RequestBodyInspector {
         }
         var role = FrameRole.plain
         switch valueField {
-        case .streamOptions: if !isArray { role = .streamOptions }
+        case .streamOptions:
+            if !isArray {
+                role = .streamOptions
+                streamOptionsMembers = 0
+            }
         case .tools: if isArray { role = .tools }
         case .messages, .input: if isArray { role = .messageList }
         case .messageContent: if isArray { role = .partList }

@@ -22,6 +22,9 @@ extension RequestBodyInspector {
             case .streamOptions:
                 streamOptionsRange = nil
                 includeUsage = nil
+                includeUsageRange = nil
+                streamOptionsMembers = -1
+                streamOptionsIsNull = false
                 valueField = .streamOptions
             case .maxTokens:
                 maxTokens = nil
@@ -54,8 +57,10 @@ extension RequestBodyInspector {
             topField = valueField
 
         case .streamOptions:
+            streamOptionsMembers &+= 1
             if key == .includeUsage {
                 includeUsage = nil
+                includeUsageRange = nil
                 valueField = .includeUsage
             }
 

@@ -140,13 +140,18 @@ extension RequestBodyInspector {
         literalIndex &+= 1
         if literalIndex < literalText.utf8CodeUnitCount { return }
         let first = literalText.utf8Start[0]
-        if first != 0x6E {  // true or false; null means nothing here
+        if first != 0x6E {  // true or false
             let value = first == 0x74
             switch valueField {
             case .stream: stream = value
-            case .includeUsage: includeUsage = value
+            case .includeUsage:
+                includeUsage = value
+                // Where the proxy writes `true` over a client's `false`.
+                includeUsageRange = (offset(i) &+ 1 &- Int64(literalIndex))..<(offset(i) &+ 1)
             default: break
             }
+        } else if valueField == .streamOptions {
+            streamOptionsIsNull = true
         }
         endValue(at: offset(i) &+ 1)
     }

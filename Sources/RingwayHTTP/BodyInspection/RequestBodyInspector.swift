@@ -81,6 +81,10 @@ public final class RequestBodyInspector {
     var stream = false
     var streamOptionsRange: Range<Int64>?
     var includeUsage: Bool?
+    var includeUsageRange: Range<Int64>?
+    /// -1 unless `stream_options` is an object.
+    var streamOptionsMembers = -1
+    var streamOptionsIsNull = false
     var maxTokens: Int64?
     var maxCompletionTokens: Int64?
     var maxOutputTokens: Int64?
@@ -138,6 +142,9 @@ public final class RequestBodyInspector {
         stream = false
         streamOptionsRange = nil
         includeUsage = nil
+        includeUsageRange = nil
+        streamOptionsMembers = -1
+        streamOptionsIsNull = false
         maxTokens = nil
         maxCompletionTokens = nil
         maxOutputTokens = nil
@@ -189,6 +196,9 @@ public final class RequestBodyInspector {
         s.stream = stream
         s.streamOptionsRange = streamOptionsRange
         s.includeUsage = includeUsage
+        s.includeUsageRange = includeUsageRange
+        s.streamOptionsMembers = streamOptionsMembers >= 0 ? streamOptionsMembers : nil
+        s.streamOptionsIsNull = streamOptionsIsNull
         s.maxTokens = maxTokens ?? maxCompletionTokens ?? maxOutputTokens
         if let userLength { s.user = UnsafeRawBufferPointer(start: scratch.user, count: userLength) }
         s.contentBytes = contentBytes

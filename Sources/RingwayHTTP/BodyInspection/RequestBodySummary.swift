@@ -17,6 +17,12 @@ public struct RequestBodySummary {
     public var streamOptionsRange: Range<Int64>?
     /// `stream_options.include_usage` when present and a boolean.
     public var includeUsage: Bool?
+    /// The `true`/`false` token of `stream_options.include_usage`.
+    public var includeUsageRange: Range<Int64>?
+    /// Members of the `stream_options` object; nil when it is not an object.
+    public var streamOptionsMembers: Int?
+    /// `"stream_options": null`.
+    public var streamOptionsIsNull = false
     /// `max_tokens`, else `max_completion_tokens`, else `max_output_tokens`,
     /// when an integer that fits in 64 bits.
     public var maxTokens: Int64?

@@ -31,6 +31,9 @@ public final class AccessLogWriter: @unchecked Sendable {
     private var buffer: AccessLogBuffer
     private var pendingLines: UInt64 = 0
 
+    /// The writer thread's nice value (workers run at the process's, 0 by default).
+    static let niceness: Int32 = 10
+
     private enum Lifecycle {
         case idle
         case running(pthread_t)
@@ -154,6 +157,10 @@ public final class AccessLogWriter: @unchecked Sendable {
     // MARK: - The writer thread
 
     private func run() {
+        // Below the workers: on a core they share, an event loop that has
+        // work always runs first and the lines wait (their ring holds them).
+        // On Linux the nice value is per thread and `who` 0 is this thread.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
         while true {
             // Read the stop flag before draining, so the final pass sees
             // every record pushed before `stop()` was called.

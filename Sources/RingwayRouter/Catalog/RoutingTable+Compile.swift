@@ -79,7 +79,8 @@ extension RoutingTable {
                 contextWindow: cfg.contextWindow, capabilities: cfg.capabilities,
                 capabilitySet: CapabilitySet(cfg.capabilities), upstreamName: Array((cfg.upstreamModel ?? cfg.name).utf8),
                 fallbacks: fallbacks,
-                fallbackOn: cfg.fallbackOn, maxLatencyNs: UInt64(cfg.maxLatencyMs ?? 0) * 1_000_000))
+                fallbackOn: cfg.fallbackOn, maxLatencyNs: UInt64(cfg.maxLatencyMs ?? 0) * 1_000_000,
+                countsStreamUsage: cfg.countStreamUsage ?? config.countStreamUsage))
             names.append((Array(cfg.name.utf8), m))
             for a in cfg.aliases { names.append((Array(a.utf8), m)) }
         }

@@ -98,7 +98,7 @@ public enum TargetRef: Sendable, Equatable {
     case cheapest([Int])
 }
 
-public struct PoolEntry: Sendable {
+public final class PoolEntry: Sendable {
     public let name: String
     public let nameBytes: [UInt8]
     public let endpointRange: Range<Int>
@@ -122,6 +122,46 @@ public struct PoolEntry: Sendable {
     public let metrics: MetricsScrapeConfig?
     /// Affinity needs the prompt prefix hashed over this many bytes; 0 = no affinity.
     public let affinityPrefixBytes: Int
+
+    init(
+        name: String,
+        nameBytes: [UInt8],
+        endpointRange: Range<Int>,
+        strategy: BalancingStrategy,
+        weights: [Int],
+        hostHeader: [UInt8],
+        removedFieldNames: [UInt8],
+        extraFieldLines: [UInt8],
+        maxConnectionsPerWorker: Int?,
+        maxConcurrency: Int?,
+        concurrency: PoolConcurrency?,
+        queue: QueueConfig,
+        outlier: OutlierConfig,
+        connectTimeoutMs: Int?,
+        firstByteTimeoutMs: Int?,
+        healthCheck: HealthCheckConfig?,
+        metrics: MetricsScrapeConfig?,
+        affinityPrefixBytes: Int
+    ) {
+        self.name = name
+        self.nameBytes = nameBytes
+        self.endpointRange = endpointRange
+        self.strategy = strategy
+        self.weights = weights
+        self.hostHeader = hostHeader
+        self.removedFieldNames = removedFieldNames
+        self.extraFieldLines = extraFieldLines
+        self.maxConnectionsPerWorker = maxConnectionsPerWorker
+        self.maxConcurrency = maxConcurrency
+        self.concurrency = concurrency
+        self.queue = queue
+        self.outlier = outlier
+        self.connectTimeoutMs = connectTimeoutMs
+        self.firstByteTimeoutMs = firstByteTimeoutMs
+        self.healthCheck = healthCheck
+        self.metrics = metrics
+        self.affinityPrefixBytes = affinityPrefixBytes
+    }
 }
 
 public struct EndpointEntry: Sendable {
@@ -134,7 +174,7 @@ public struct EndpointEntry: Sendable {
     public let shared: SharedEndpointState
 }
 
-public struct ModelEntry: Sendable {
+public final class ModelEntry: Sendable {
     public let name: String
     public let nameBytes: [UInt8]
     public let pool: Int
@@ -152,6 +192,39 @@ public struct ModelEntry: Sendable {
     public let fallbacks: [Int]
     public let fallbackOn: FallbackTriggers
     public let maxLatencyNs: UInt64
+    /// Streams to this model ask upstream for usage even when the client did
+    /// not (`count_stream_usage`), and the client is shown none of it.
+    public let countsStreamUsage: Bool
+
+    init(
+        name: String,
+        nameBytes: [UInt8],
+        pool: Int,
+        upstreamToken: [UInt8],
+        price: Price?,
+        contextWindow: Int?,
+        capabilities: Set<Capability>,
+        capabilitySet: CapabilitySet,
+        upstreamName: [UInt8],
+        fallbacks: [Int],
+        fallbackOn: FallbackTriggers,
+        maxLatencyNs: UInt64,
+        countsStreamUsage: Bool
+    ) {
+        self.name = name
+        self.nameBytes = nameBytes
+        self.pool = pool
+        self.upstreamToken = upstreamToken
+        self.price = price
+        self.contextWindow = contextWindow
+        self.capabilities = capabilities
+        self.capabilitySet = capabilitySet
+        self.upstreamName = upstreamName
+        self.fallbacks = fallbacks
+        self.fallbackOn = fallbackOn
+        self.maxLatencyNs = maxLatencyNs
+        self.countsStreamUsage = countsStreamUsage
+    }
 }
 
 public struct RouteEntry: Sendable {

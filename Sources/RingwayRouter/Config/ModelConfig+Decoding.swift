@@ -2,7 +2,7 @@
 extension ModelConfig {
     static let fieldNames = [
         "pool", "upstream_model", "aliases", "price", "context_window", "capabilities", "fallbacks", "fallback_on",
-        "max_latency_ms", "owned_by",
+        "max_latency_ms", "owned_by", "count_stream_usage",
     ]
 
     /// Always returns a model, even a broken one, so that references to its
@@ -46,6 +46,7 @@ extension ModelConfig {
         }
         model.maxLatencyMs = object.int("max_latency_ms", ConfigLimits.timeoutMs)
         if let owner = object.nonEmptyString("owned_by") { model.ownedBy = owner }
+        model.countStreamUsage = object.bool("count_stream_usage")
         return model
     }
 

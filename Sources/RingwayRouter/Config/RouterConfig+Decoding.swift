@@ -5,7 +5,7 @@
 extension RouterConfig {
     static let fieldNames = [
         "listen", "admin", "pools", "models", "routes", "rules", "default", "keys", "require_key",
-        "priority", "retry", "splits", "shadows", "access_log",
+        "priority", "retry", "splits", "shadows", "access_log", "count_stream_usage",
     ]
 
     static func decode(_ root: ConfigJSON, with decoder: ConfigDecoder) -> RouterConfig {
@@ -37,6 +37,7 @@ extension RouterConfig {
             config.keys = elements.enumerated().map { APIKeyConfig.decode($1, ConfigPath.index("keys", $0), decoder) }
         }
         if let flag = object.bool("require_key") { config.requireKey = flag }
+        if let flag = object.bool("count_stream_usage") { config.countStreamUsage = flag }
         if let node = object["priority"] { config.priority = PriorityConfig.decode(node, "priority", decoder) }
         if let node = object["retry"] { config.retry = RetryConfig.decode(node, "retry", decoder) }
         if let node = object["splits"], let elements = decoder.array(node, "splits") {

@@ -29,6 +29,9 @@ public struct RouterConfig: Sendable, Equatable {
     public var shadows: [ShadowConfig] = []
     /// `"access_log"`: one JSON line per request; nil = off.
     public var accessLog: AccessLogConfig?
+    /// `"count_stream_usage"`: ask for usage on streams whose client did not,
+    /// so tokens and cost are counted, and hide it from that client.
+    public var countStreamUsage = false
 
     public init() {}
 }
@@ -206,6 +209,8 @@ public struct ModelConfig: Sendable, Equatable {
     public var maxLatencyMs: Int?
     /// `"owned_by"` in `/v1/models`.
     public var ownedBy = "ringway"
+    /// `"count_stream_usage"`: overrides the top-level switch for this model.
+    public var countStreamUsage: Bool?
 
     public init(name: String, pool: String) {
         self.name = name

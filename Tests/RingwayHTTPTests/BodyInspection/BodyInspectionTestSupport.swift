@@ -9,6 +9,9 @@ struct InspectionOutcome: Equatable, CustomStringConvertible {
     var stream = false
     var streamOptionsRange: Range<Int64>?
     var includeUsage: Bool?
+    var includeUsageRange: Range<Int64>?
+    var streamOptionsMembers: Int?
+    var streamOptionsIsNull = false
     var maxTokens: Int64?
     var user: String?
     var contentBytes = 0
@@ -32,6 +35,9 @@ struct InspectionOutcome: Equatable, CustomStringConvertible {
         stream = s.stream
         streamOptionsRange = s.streamOptionsRange
         includeUsage = s.includeUsage
+        includeUsageRange = s.includeUsageRange
+        streamOptionsMembers = s.streamOptionsMembers
+        streamOptionsIsNull = s.streamOptionsIsNull
         maxTokens = s.maxTokens
         user = s.user.map { text($0) }
         contentBytes = s.contentBytes
