@@ -44,11 +44,48 @@ public struct UsageScanner: Sendable {
         while i < n, let found = memchr(base + i, 0x5F, n - i) {
             let underscore = UnsafeRawPointer(found) - base
             let from = underscore - 11
+            if from >= i && underscore + 8 <= n {
+                // The whole window is in this slice: compare words, and run
+                // the byte matcher only on a key's colon and digits.
+                guard let key = Self.keyAround(base + underscore) else {
+                    i = underscore + 1
+                    continue
+                }
+                phase = .colon
+                target = key
+                i = match(base, from: underscore + 8, to: underscore + 8, count: n)
+                continue
+            }
             // The key may have begun in the previous slice.
             if from < 0 && i == 0 { replayTail(upTo: -from) }
             i = match(base, from: max(from, i), to: min(underscore + 8, n), count: n)
         }
         keepTail(base, n)
+    }
+
+    /// 1 when `"prompt_tokens"` surrounds the `_` at `u`, 2 for
+    /// `"completion_tokens"`, else nil. Reads 11 bytes before and 8 from `u`.
+    @inline(__always)
+    static func keyAround(_ u: UnsafeRawPointer) -> UInt8? {
+        let tokens: StaticString = #"_tokens""#
+        guard u.loadUnaligned(as: UInt64.self) == UnsafeRawPointer(tokens.utf8Start).loadUnaligned(as: UInt64.self)
+        else { return nil }
+        // `"prompt` is the 7 bytes before; the word read starts one earlier.
+        let prompt: StaticString = #"?"prompt"#
+        let mask: UInt64 = 0xFFFF_FFFF_FFFF_FF00
+        if (u - 8).loadUnaligned(as: UInt64.self) & mask
+            == UnsafeRawPointer(prompt.utf8Start).loadUnaligned(as: UInt64.self) & mask
+        {
+            return 1
+        }
+        let completion: StaticString = #""completion"#
+        let c = UnsafeRawPointer(completion.utf8Start)
+        if (u - 11).loadUnaligned(as: UInt64.self) == c.loadUnaligned(as: UInt64.self)
+            && (u - 4).loadUnaligned(as: UInt32.self) == c.loadUnaligned(fromByteOffset: 7, as: UInt32.self)
+        {
+            return 2
+        }
+        return nil
     }
 
     /// No key partly matched and no value being read.
