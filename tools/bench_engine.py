@@ -201,6 +201,8 @@ def main():
             sys.exit(f"missing {binary}: run swift build -c release first")
 
     workdir = tempfile.mkdtemp(prefix="ringway-bench-")
+    # A SIGTERM (a stopped run) still stops every process it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return run(args, workdir)
     finally:

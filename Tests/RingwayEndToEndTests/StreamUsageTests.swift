@@ -69,6 +69,33 @@ extension EndToEnd.Metrics {
         #expect(json.status == 200 && json.text.contains(#""usage":{"prompt_tokens":9"#))
     }
 
+    @Test func aStreamReplacedInsideThePreCommitWindowIsStillStripped() throws {
+        let flaky = try BenchMock(), steady = try BenchMock()
+        defer { flaky.stop(); steady.stop() }
+        let proxy = try ConfiguredProxy(config: """
+            {"admin": {"listen": "127.0.0.1:0"}, "count_stream_usage": true,
+             "pools": {"flaky": {"endpoints": ["\(flaky.url)"], "headers": {"x-mock-fail": "midstream"}},
+                       "steady": {"endpoints": ["\(steady.url)"]}},
+             "models": {"m": {"pool": "flaky", "fallbacks": ["backup"]}, "backup": {"pool": "steady"}},
+             "retry": {"max_attempts": 2, "backoff_ms": 0, "pre_commit_ms": 2000, "pre_commit_events": 50}}
+            """)
+        defer { proxy.stop() }
+        let client = try proxy.connect()
+        defer { client.close() }
+        for _ in 0..<2 {
+            try client.send(chatRequest(model: "m", headers: [("x-mock-tokens", "4")], stream: true))
+            let response = try client.readResponse(method: "POST")
+            #expect(response.status == 200)
+            #expect(routeFields(response)["model"] == "backup")
+            let text = Self.withoutTimestamps(response.text)
+            #expect(text.hasSuffix("data: [DONE]\n\n"), "\(text)")
+            #expect(!text.contains("usage") && !text.contains("\"error\""), "\(text)")
+            #expect(text.components(separatedBy: "\n\n").count - 1 == 6, "4 tokens, finish, [DONE]: \(text)")
+        }
+        let metrics = try proxy.admin("GET", "/metrics").text
+        #expect(Self.metric(metrics, #"ringway_completion_tokens_total{model="backup""#) == 8, "\(metrics)")
+    }
+
     @Test func anUpstreamThatDiesMidStreamStillEndsWithAnErrorEvent() throws {
         let mock = try BenchMock()
         defer { mock.stop() }

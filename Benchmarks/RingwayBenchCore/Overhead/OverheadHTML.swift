@@ -65,8 +65,11 @@ extension OverheadReport {
             svg += line(px, top, px, height - bottom, "grid")
             svg += text(px, height - bottom + 16, durationLabel(pow10(Double(decade))), anchor: "middle")
         }
+        // 100% sits 3 px above 99%: its grid line is drawn, its label would
+        // print over 99%'s.
         for percentile in [0.0, 25, 50, 75, 90, 99, 100] {
             svg += line(left, y(percentile), width - right, y(percentile), "grid")
+            if percentile == 100 { continue }
             svg += text(left - 6, y(percentile) + 4, "\(Int(percentile))%", anchor: "end")
         }
         svg += line(left, height - bottom, width - right, height - bottom, "axis")
