@@ -26,7 +26,8 @@ public enum MockCommandLine {
                                context_length_exceeded, as vLLM does (default 0 = no limit)
 
           Per request, headers override the flags: x-mock-tokens, x-mock-ttft-us,
-          x-mock-itl-us, x-mock-status, x-mock-fail: midstream|reset|hang, x-mock-header-bytes.
+          x-mock-itl-us, x-mock-status, x-mock-fail: midstream|reset|hang, x-mock-header-bytes,
+          x-mock-close-delimited: 1 (a stream ended by closing, no chunked framing).
           Endpoints: POST /v1/chat/completions, /v1/completions, /v1/embeddings;
           GET /v1/models, /health, /metrics (vllm:num_requests_running|waiting,
           vllm:kv_cache_usage_perc); /echo, /bytes?n=N, /__requests, /__aborted.

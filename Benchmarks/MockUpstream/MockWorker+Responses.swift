@@ -80,6 +80,8 @@ extension MockWorker {
         if let length {
             out.append("\r\ncontent-length: ")
             out.appendDecimal(length)
+        } else if eventStream && c.shape.closeDelimited {
+            c.keepAlive = false
         } else {
             out.append("\r\ntransfer-encoding: chunked")
         }
@@ -254,7 +256,7 @@ extension MockWorker {
             writeChunkEvent(c, chat: chat, token: -1, finish: false, usage: true)
             c.eventIndex &+= 1
         } else {
-            c.filling.append("e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n")
+            c.filling.append(c.shape.closeDelimited ? "data: [DONE]\n\n" : "e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n")
             stats.countCompletion(promptTokens: 9, generated: tokens)
             leaveGeneration(c)
             finishExchange(c)
@@ -430,6 +432,10 @@ extension MockWorker {
         scratch.appendDecimal(realtimeNanoseconds())
         scratch.append("}\n\n")
         let out = c.filling
+        if c.shape.closeDelimited {
+            out.append(scratch)
+            return
+        }
         out.appendHex(scratch.count)
         out.append("\r\n")
         out.append(scratch)

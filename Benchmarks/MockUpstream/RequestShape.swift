@@ -22,6 +22,9 @@ struct RequestShape {
     var failure = MockFailure.none
     /// `x-mock-header-bytes`: pad the response head so it spans buffers.
     var headerPadding = 0
+    /// `x-mock-close-delimited: 1`: a stream without chunked framing, ended
+    /// by closing the connection (as HTTP/1.0-era servers do).
+    var closeDelimited = false
     /// Set when a shaping header is malformed: the request gets a 400.
     var invalid: StaticString?
 
@@ -61,6 +64,8 @@ struct RequestShape {
                 } else if exactEquals(value, valueCount, "hang") {
                     failure = .hang
                 }
+            } else if restCount == 15 && lowerEquals(rest, 15, "close-delimited") {
+                closeDelimited = exactEquals(value, valueCount, "1")
             } else if restCount == 12 && lowerEquals(rest, 12, "header-bytes") {
                 guard let v = decimal(value, valueCount, max: 1 << 20) else { invalid = "bad x-mock-header-bytes"; return }
                 headerPadding = v

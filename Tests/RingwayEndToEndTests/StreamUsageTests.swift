@@ -96,6 +96,31 @@ extension EndToEnd.Metrics {
         #expect(Self.metric(metrics, #"ringway_completion_tokens_total{model="backup""#) == 8, "\(metrics)")
     }
 
+    @Test func aCloseDelimitedStreamIsStrippedToo() throws {
+        let mock = try BenchMock()
+        defer { mock.stop() }
+        let proxy = try ConfiguredProxy(config: """
+            {"count_stream_usage": true, "pools": {"p": {"endpoints": ["\(mock.url)"]}}, "models": {"small": {"pool": "p"}}}
+            """)
+        defer { proxy.stop() }
+        let shape = [("x-mock-tokens", "3"), ("x-mock-close-delimited", "1")]
+        let direct = try RawHTTPClient(port: mock.port)
+        defer { direct.close() }
+        try direct.send(chatRequest(model: "small", headers: shape, stream: true))
+        let head = try direct.readHead()
+        #expect(head.value("transfer-encoding") == nil && head.value("content-length") == nil)
+        let expected = Self.withoutTimestamps(String(decoding: direct.readUntilClose(timeoutMs: 3_000).bytes, as: UTF8.self))
+        #expect(expected.hasSuffix("data: [DONE]\n\n") && !expected.contains("usage"), "\(expected)")
+
+        let client = try proxy.connect()
+        defer { client.close() }
+        try client.send(chatRequest(model: "small", headers: shape, stream: true))
+        #expect(try client.readHead().status == 200)
+        let relayed = client.readUntilClose(timeoutMs: 3_000)
+        #expect(relayed.closed)
+        #expect(Self.withoutTimestamps(String(decoding: relayed.bytes, as: UTF8.self)) == expected)
+    }
+
     @Test func anUpstreamThatDiesMidStreamStillEndsWithAnErrorEvent() throws {
         let mock = try BenchMock()
         defer { mock.stop() }
