@@ -43,6 +43,15 @@ extension Worker {
         return false
     }
 
+    /// A fallback moved the request to another pool: the old pool's slot is
+    /// given back and the new pool's limit applies (it may queue or shed).
+    /// When a queued request is let in, the attempt starts on the new pool.
+    func readmit(_ c: ClientConnection) -> Bool {
+        guard c.admittedPool != c.pool else { return true }
+        releaseAdmission(c)
+        return admit(c)
+    }
+
     /// Lets queued requests in while slots are free: after a local release,
     /// and every loop turn while any wait (another worker may have freed one).
     func admitWaiters(_ routing: WorkerRouting) {

@@ -312,6 +312,7 @@ extension Worker {
                 return respondError(c, status: 400, message: "the prompt exceeds the model's context window",
                                     code: "context_length_exceeded")
             }
+            guard readmit(c) else { return }
         }
         var member: Int
         while true {
@@ -324,6 +325,7 @@ extension Worker {
                 return respondError(c, status: 503, message: "no healthy endpoint is available for this request",
                                     code: "no_healthy_upstream")
             }
+            guard readmit(c) else { return }
         }
         guard let u = startAttempt(c, routing, member: member) else { return }
 

@@ -53,6 +53,41 @@ extension EndToEnd {
             #expect(served == ["normal", "critical", "low"], "\(order)\n\(proxy.logs)")
         }
 
+        @Test func aFallbackIntoASaturatedPoolIsAdmittedLikeAnyRequest() throws {
+            let failing = try BenchMock(), limited = try BenchMock()
+            defer { failing.stop(); limited.stop() }
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"a": {"endpoints": ["\(failing.url)"], "headers": {"x-mock-status": "503"}},
+                           "b": {"endpoints": ["\(limited.url)"], "max_concurrency": 1,
+                                 "queue": {"max_waiting": 0, "timeout_ms": 5000}}},
+                 "models": {"m": {"pool": "a", "fallbacks": ["backup"]}, "backup": {"pool": "b"}},
+                 "retry": {"max_attempts": 3, "backoff_ms": 0}}
+                """)
+            defer { proxy.stop() }
+            // The backup pool's one slot is taken by a slow request of its own.
+            let results = Results()
+            let group = DispatchGroup()
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                let r = try? proxy.send(chatRequest(model: "backup", headers: [("x-mock-ttft-us", "600000")]))
+                results.record("holder", status: r?.status ?? -1, retryAfter: nil)
+            }.start()
+            sleepMillis(150)
+            // "m" fails on pool a and falls back to the saturated pool b: it
+            // is shed like any request there, not let past the limit.
+            let shed = try proxy.send(chatRequest(model: "m"))
+            #expect(shed.status == 429, "\(shed.text)")
+            #expect(shed.head.value("retry-after") == "1")
+            #expect(try limited.requestsSeen().count == 1, "the saturated pool received the fallback anyway")
+            group.wait()
+            #expect(results.entries.first?.status == 200)
+            // With the slot free again, the same fallback is served.
+            let served = try proxy.send(chatRequest(model: "m"))
+            #expect(served.status == 200 && routeFields(served)["model"] == "backup", "\(served.text)")
+        }
+
         @Test func requestsQueuedBeforeAReloadAreStillAdmitted() throws {
             let mock = try BenchMock()
             defer { mock.stop() }
