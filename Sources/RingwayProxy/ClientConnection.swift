@@ -77,6 +77,9 @@ final class ClientConnection {
     /// Model routes: the body as received, kept for inspection and retries.
     var held = HeldBody()
     var inspector: RequestBodyInspector?
+    /// What inspection found, read once when the body is complete (its
+    /// pointers point into the inspector's scratch, valid for the exchange).
+    var summary = RequestBodySummary()
     /// The authority of an absolute-form target, in `requestHeadIn`.
     var authority: ByteRange?
     var servedModel: Int32 = -1
@@ -212,6 +215,7 @@ final class ClientConnection {
         routedAt = 0
         requestStartedAt = 0
         usage.reset()
+        summary = RequestBodySummary()
         injectedUsage = false
         firstEventNs = 0
         lastEventNs = 0

@@ -97,13 +97,13 @@ extension Worker {
         r.status = UInt16(clamping: status)
         r.attempts = UInt8(clamping: c.attempt)
         r.reason = c.routingReason
-        r.stream = c.isModelRoute ? (c.inspector?.summary.stream ?? false) : c.isEventStream
+        r.stream = c.isModelRoute ? c.summary.stream : c.isEventStream
         // A request answered here never needed an id upstream: make one now.
         if c.requestIDBytes.isEmpty && c.request.requestID == nil {
             _ = withRequestID(c, source: UnsafeRawBufferPointer(start: nil, count: 0)) { _ in 0 }
         }
         c.requestIDBytes.withUnsafeBytes { r.setRequestID($0) }
-        if c.isModelRoute, let model = c.inspector?.summary.model { r.setModelAsked(model) }
+        if c.isModelRoute, let model = c.summary.model { r.setModelAsked(model) }
         _ = ring.push(r)
     }
 }

@@ -148,7 +148,8 @@ extension Worker {
         // The body's deadline is met; the attempt (or the admission queue)
         // sets the next one.
         c.firstByteDeadline = 0
-        let summary = c.inspector!.summary
+        c.summary = c.inspector!.summary
+        let summary = c.summary
         if !table.keys.isEmpty {
             c.keyIndex = Int32(lookupAPIKey(c, table) ?? -1)
             if table.requireKey && c.keyIndex < 0 {
@@ -305,7 +306,7 @@ extension Worker {
         guard c.attempt < table.retry.maxAttempts else {
             return respondError(c, status: 502, message: "every attempt failed", code: "upstream_unavailable")
         }
-        let affinity = c.inspector?.summary.prefixHash ?? 0
+        let affinity = c.summary.prefixHash
         if c.skipToFallback {
             c.skipToFallback = false
             guard advanceFallback(c, table) else {
@@ -346,7 +347,7 @@ extension Worker {
         var edits = BodyEdits()
         c.injectedUsage = false
         guard c.servedModel >= 0 else { return edits }
-        let summary = c.inspector!.summary
+        let summary = c.summary
         let model = table.models[Int(c.servedModel)]
         if let sent = summary.model, let range = summary.modelTokenRange,
            !model.upstreamName.withUnsafeBytes({ $0.elementsEqual(sent) })

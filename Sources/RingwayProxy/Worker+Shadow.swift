@@ -14,7 +14,7 @@ extension Worker {
         else { return }
         routing.shadowStats[s].requests += 1
         let pool = routing.table.shadows[s].pool
-        let affinity = c.inspector?.summary.prefixHash ?? 0
+        let affinity = c.summary.prefixHash
         guard let member = routing.balancers[pool].pick(affinityKey: affinity, now: now, exclude: TriedEndpoints())
         else {
             routing.shadowStats[s].failed += 1
