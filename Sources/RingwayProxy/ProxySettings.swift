@@ -8,6 +8,9 @@ import RingwayRouter
 /// beside its inference server (vLLM's `--uds`).
 public enum UpstreamTarget: Sendable, Equatable {
     case tcp(host: String, port: UInt16)
+    /// `https://`: `host` is numeric (resolved at start), `serverName` is
+    /// what the URL said, sent as SNI and verified.
+    case tls(host: String, port: UInt16, serverName: String)
     case unix(path: String)
 }
 
@@ -36,6 +39,11 @@ public struct ProxySettings: Sendable {
     /// models may think for minutes before answering.
     public var firstByteTimeoutMs: UInt64 = 600_000
     public var upstreamIdleTimeoutMs: UInt64 = 30_000
+    /// Sidecar mode with an https upstream: `--upstream-ca-file`,
+    /// `--upstream-insecure`.
+    public var upstreamTLS = PoolTLSConfig()
+    /// TLS contexts of https pools, shared by workers (and the prober).
+    public var tlsContexts = UpstreamTLSContexts()
 
     // Streams.
     public var streamIdleTimeoutMs: UInt64 = 300_000

@@ -44,6 +44,10 @@ final class SendQueue {
 
     var isIdle: Bool { count == 0 && !inFlight }
 
+    /// The oldest unsent segment (for a queue that is encrypted rather than
+    /// sent: take its bytes, then `complete(sent:)` them).
+    var first: Segment? { count > 0 ? ring[head] : nil }
+
     func append(_ segment: Segment) {
         guard segment.length > 0 else { return }
         if count == capacity { grow() }

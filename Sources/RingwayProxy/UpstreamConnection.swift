@@ -34,10 +34,15 @@ final class UpstreamConnection {
     /// Set while the connection carries a shadow copy instead of a client's
     /// request (`client` is then -1).
     var shadow: ShadowExchange?
+    /// https endpoints only: the connection's TLS records. `sendQueue` then
+    /// holds plaintext until it is encrypted, and `tls.cipher` does the
+    /// sends. nil = plaintext, relayed zero-copy.
+    var tls: UpstreamTLS?
 
     init(slot: Int32) { self.slot = slot }
 
     var hasOperationsInFlight: Bool {
         recv.armed || sendQueue.inFlight || (closeSubmitted && !closeCompleted) || connectInFlight
+            || tls?.cipher.inFlight == true
     }
 }

@@ -10,28 +10,49 @@ extension Worker {
         if res > 0 {
             let bid = UInt16(truncatingIfNeeded: flags >> RW_CQE_BUFFER_SHIFT)
             buffers.adopt(bid)
-            if u.phase == .busy && u.client >= 0 {
-                relayResponseBytes(clients[Int(u.client)], u, bid: bid, count: Int(res))
-            } else if u.phase == .busy, let shadow = u.shadow {
-                consumeShadowBytes(u, shadow, base: UnsafeRawPointer(buffers.pointer(bid)), count: Int(res))
-            } else if u.phase == .idle {
-                // A pooled connection must be silent; bytes now mean it is
-                // out of step with the server.
-                closeUpstream(u)
+            if let tls = u.tls {
+                onTLSUpstreamBytes(u, tls, bid: bid, count: Int(res))
+            } else {
+                deliverResponseBytes(u, base: UnsafeRawPointer(buffers.pointer(bid)), bid: bid, count: Int(res))
+                buffers.release(bid)
             }
-            buffers.release(bid)
         } else if res == -ENOBUFS {
             if u.recv.wanted { starvedUpstreams.append(u.slot) }
             return
         } else if res != -ECANCELED {
-            onUpstreamGone(u, error: res)
+            if let tls = u.tls, !tls.handshakeDone, u.phase == .connecting {
+                tlsHandshakeFailed(u, TLSError(res == 0 ? "the server closed the connection during the handshake"
+                    : "the connection failed during the handshake: \(String(cString: strerror(-res)))"))
+            } else {
+                onUpstreamGone(u, error: res)
+            }
         }
-        if u.phase == .busy || u.phase == .idle { u.recv.rearmIfWanted(fd: u.fd, ud(.upstreamRecv, u), on: backend) }
+        // A connecting connection wants data only while its TLS handshake runs.
+        if u.phase != .closed { u.recv.rearmIfWanted(fd: u.fd, ud(.upstreamRecv, u), on: backend) }
         if u.phase == .closed { releaseUpstreamSlotIfDone(u) }
     }
 
-    private func relayResponseBytes(_ c: ClientConnection, _ u: UpstreamConnection, bid: UInt16, count: Int) {
-        var base = UnsafeRawPointer(buffers.pointer(bid))
+    /// Response bytes to whoever reads this connection: the client's
+    /// exchange, a shadow, or nobody (an idle connection). `bid` is the
+    /// reference-counted buffer or block that holds them: a receive buffer
+    /// for plaintext, a decrypted block for TLS.
+    func deliverResponseBytes(_ u: UpstreamConnection, base: UnsafeRawPointer, bid: UInt16, count: Int) {
+        if u.phase == .busy && u.client >= 0 {
+            relayResponseBytes(clients[Int(u.client)], u, base: base, bid: bid, count: count)
+        } else if u.phase == .busy, let shadow = u.shadow {
+            consumeShadowBytes(u, shadow, base: base, count: count)
+        } else if u.phase == .idle {
+            // A pooled connection must be silent; bytes now mean it is
+            // out of step with the server.
+            closeUpstream(u)
+        }
+    }
+
+    /// `base` points into the buffer or block `bid`, which the caller holds
+    /// for the call; queued slices retain it themselves.
+    private func relayResponseBytes(_ c: ClientConnection, _ u: UpstreamConnection, base: UnsafeRawPointer, bid: UInt16,
+                                    count: Int) {
+        var base = base
         var count = count
         if c.streamIdleDeadline != 0 { c.streamIdleDeadline = now + settings.streamIdleTimeoutMs * 1_000_000 }
         if c.firstByteNs == 0 { c.firstByteNs = now }

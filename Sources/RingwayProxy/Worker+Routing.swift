@@ -14,7 +14,8 @@ extension Worker {
     func refreshRouting() {
         guard let source = settings.tables, source.version != routing.table.version else { return }
         let old = routing
-        routing = WorkerRouting(table: source.table, workerID: id, metrics: settings.metrics)
+        routing = WorkerRouting(table: source.table, workerID: id, metrics: settings.metrics,
+                                tlsContexts: settings.tlsContexts)
         // The new shard starts from the connections already open.
         routing.metrics?.activeConnectionsDelta(openClients)
         let lists = old.idle
@@ -463,6 +464,14 @@ extension Worker {
     /// else answer with the error.
     func attemptFailed(_ c: ClientConnection, _ outcome: AttemptOutcome, trigger: FallbackTriggers? = nil, status: Int,
                        message: StaticString, code: StaticString) {
+        message.withUTF8Buffer {
+            attemptFailed(c, outcome, trigger: trigger, status: status, message: UnsafeRawBufferPointer($0), code: code)
+        }
+    }
+
+    /// `message` is read only during the call (a TLS failure's cause).
+    func attemptFailed(_ c: ClientConnection, _ outcome: AttemptOutcome, trigger: FallbackTriggers? = nil, status: Int,
+                       message: UnsafeRawBufferPointer, code: StaticString) {
         settleAttempt(c, outcome)
         c.lastFailure = trigger ?? FallbackTriggers(outcome)
         if c.upstream >= 0 {
@@ -470,7 +479,11 @@ extension Worker {
             u.reusable = false
             detachUpstream(c)
         }
-        guard canRetry(c) else { return respondError(c, status: status, message: message, code: code) }
+        // With nowhere else to go the client hears this failure's cause, not
+        // the next attempt's "no healthy endpoint".
+        guard canRetry(c), hasAlternative(c) else {
+            return respondError(c, status: status, message: message, code: code, keepOpen: false)
+        }
         c.firstByteDeadline = 0
         c.routing!.metrics?.retry(pool: Int(c.pool))
         let table = c.routing!.table

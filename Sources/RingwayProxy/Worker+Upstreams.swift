@@ -59,9 +59,9 @@ extension Worker {
     func onUpstreamConnected(_ u: UpstreamConnection, _ res: Int32) {
         u.connectInFlight = false
         guard u.phase == .connecting else { return releaseUpstreamSlotIfDone(u) }
-        u.connectDeadline = 0
-        scheduleUpstreamTimer(u)
         guard res == 0 else {
+            u.connectDeadline = 0
+            scheduleUpstreamTimer(u)
             let client = u.client
             if client >= 0 {
                 attemptFailed(clients[Int(client)], .connectFailure, status: 502, message: connectFailureMessage(-res),
@@ -70,6 +70,9 @@ extension Worker {
             closeUpstream(u)
             return
         }
+        if let endpointTLS = u.routing!.tls[Int(u.endpoint)] { return beginTLSHandshake(u, endpointTLS) }
+        u.connectDeadline = 0
+        scheduleUpstreamTimer(u)
         u.phase = .busy
         resumeUpstreamRecv(u)
         flushUpstream(u)
@@ -95,10 +98,12 @@ extension Worker {
 
     func flushUpstream(_ u: UpstreamConnection) {
         guard u.phase == .busy else { return }
+        if let tls = u.tls { return flushTLSUpstream(u, tls) }
         u.sendQueue.flush(fd: u.fd, backend: backend, ud(.upstreamSend, u))
     }
 
     func onUpstreamSent(_ u: UpstreamConnection, _ res: Int32) {
+        if let tls = u.tls { return onTLSUpstreamSent(u, tls, res) }
         guard res >= 0 else {
             u.sendQueue.sendFailed()
             u.sendQueue.discard(buffers: buffers)
@@ -137,6 +142,12 @@ extension Worker {
             routing.openPerPool[routing.table.endpoints[Int(u.endpoint)].pool] -= 1
         }
         if u.connectInFlight { backend.cancel(ud(.upstreamConnect, u), ud(.ignored, u)) }
+        if let tls = u.tls {
+            if u.phase == .idle { sendCloseNotify(u, tls) }
+            tls.releaseBlocks(buffers)
+            // Sends hold their own references; what never left goes now.
+            if !tls.cipher.inFlight { tls.cipher.discard(buffers: buffers) }
+        }
         u.phase = .closed
         u.client = -1
         openUpstreams -= 1
@@ -164,6 +175,7 @@ extension Worker {
         u.reusable = true
         u.routing = nil
         u.endpoint = -1
+        u.tls = nil
         freeUpstreams.append(u.slot)
     }
 

@@ -65,8 +65,8 @@ public final class Worker<Backend: CompletionSubmitting> {
         now = monotonicNanoseconds()
         clientTimers = TimerWheel(tickNanoseconds: WorkerTiming.tickNanoseconds, bucketCount: 1024, now: now)
         upstreamTimers = TimerWheel(tickNanoseconds: WorkerTiming.tickNanoseconds, bucketCount: 1024, now: now)
-        routing = WorkerRouting(table: settings.tables?.table ?? Self.sidecarTable(settings.upstream), workerID: id,
-                                metrics: settings.metrics)
+        routing = WorkerRouting(table: settings.tables?.table ?? settings.sidecarTable(loadedAt: 0), workerID: id,
+                                metrics: settings.metrics, tlsContexts: settings.tlsContexts)
         // Request ids are unique per process start, worker and request.
         var seed = UInt64(truncatingIfNeeded: monotonicNanoseconds()) ^ UInt64(getpid()) << 32
         var prefix: [UInt8] = []
@@ -82,8 +82,6 @@ public final class Worker<Backend: CompletionSubmitting> {
         upstreams.reserveCapacity(settings.poolMaxPerWorker)
         expired.reserveCapacity(256)
     }
-
-    static func sidecarTable(_ upstream: UpstreamTarget) -> RoutingTable { upstream.sidecarTable }
 
     public var setupDescription: String { backend.setupDescription }
 
@@ -209,23 +207,31 @@ enum WorkerTiming {
     static let idleSleepNanoseconds: UInt64 = 100_000_000
 }
 
-extension UpstreamTarget {
-    /// Sidecar mode's table: every path passes through to this upstream.
-    public var sidecarTable: RoutingTable {
-        RoutingTable.sidecar(upstream: endpointAddress, url: url, loadedAt: 0)
+extension ProxySettings {
+    /// Sidecar mode's table: every path passes through to `upstream`.
+    public func sidecarTable(loadedAt: Double) -> RoutingTable {
+        var serverName: String?
+        if case .tls(_, _, let name) = upstream { serverName = name }
+        return RoutingTable.sidecar(upstream: upstream.endpointAddress, url: upstream.url, loadedAt: loadedAt,
+                                    tls: upstreamTLS, tlsServerName: serverName)
     }
+}
 
+extension UpstreamTarget {
     public var endpointAddress: EndpointAddress {
         switch self {
         case .tcp(let host, let port): return .http(host: host, port: port)
+        case .tls(let host, let port, _): return .https(host: host, port: port)
         case .unix(let path): return .unix(path: path)
         }
     }
 
-    /// As the user wrote it: `http://host:port` or `unix:/path`.
+    /// As the user wrote it: `http://host:port`, `https://name:port` or
+    /// `unix:/path`.
     public var url: String {
         switch self {
         case .tcp(let host, let port): return "http://\(host):\(port)"
+        case .tls(_, let port, let name): return "https://\(name.contains(":") ? "[\(name)]" : name):\(port)"
         case .unix(let path): return "unix:\(path)"
         }
     }

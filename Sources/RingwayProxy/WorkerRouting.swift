@@ -1,4 +1,5 @@
 import CRingwayEngine
+import RingwayIO
 import RingwayObserve
 import RingwayRouter
 
@@ -24,9 +25,24 @@ final class WorkerRouting {
     let metrics: MetricsShard?
     var shadowSamplers: [ShadowSampler]
     var shadowStats: [ShadowStats]
+    /// Per endpoint: how to reach it over TLS; nil for plaintext endpoints,
+    /// so the plaintext path tests one optional at connect time and nothing
+    /// after.
+    let tls: [EndpointTLS?]
+    /// Per endpoint: when this worker last logged a TLS failure there, and
+    /// how many it kept quiet about since (one line per second at most).
+    var tlsFailureLoggedAt: [UInt64]
+    var tlsFailuresUnlogged: [Int]
 
-    init(table: RoutingTable, workerID: Int, metrics board: MetricsBoard?) {
+    init(table: RoutingTable, workerID: Int, metrics board: MetricsBoard?, tlsContexts: UpstreamTLSContexts) {
         self.table = table
+        let poolContexts = tlsContexts.contexts(for: table)
+        tls = table.endpoints.map { e in
+            guard let name = e.tlsServerName, let context = poolContexts[e.pool] else { return nil }
+            return EndpointTLS(context: context, serverName: name)
+        }
+        tlsFailureLoggedAt = Array(repeating: 0, count: table.endpoints.count)
+        tlsFailuresUnlogged = Array(repeating: 0, count: table.endpoints.count)
         metrics = board?.shard(for: table, worker: workerID)
         addresses = .allocate(capacity: max(1, table.endpoints.count))
         for (i, e) in table.endpoints.enumerated() {
@@ -54,4 +70,11 @@ final class WorkerRouting {
     }
 
     deinit { addresses.deallocate() }
+}
+
+/// What an https endpoint's connections need: the pool's context (or why it
+/// could not be built) and the name to send and verify.
+struct EndpointTLS {
+    let context: Result<TLSClientContext, TLSError>
+    let serverName: String
 }

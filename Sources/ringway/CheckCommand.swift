@@ -1,4 +1,5 @@
 import Foundation
+import RingwayProxy
 import RingwayRouter
 
 /// `ringway check --config FILE`: validates a config without starting
@@ -20,6 +21,16 @@ enum CheckCommand {
         }
         switch RouterConfig.load(path: path, environment: ProcessInfo.processInfo.environment) {
         case .success(let config):
+            // OpenSSL reads the CA files as `serve` will (the decoder checked
+            // only that they look like PEM certificates).
+            if let table = try? RoutingTable.compile(config, version: 1, loadedAt: 0) {
+                let problems = UpstreamTLSContexts().problems(in: table)
+                if !problems.isEmpty {
+                    let lines = problems.map { "\(path): \($0)" } + [counted(problems.count, "error")]
+                    FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+                    return 1
+                }
+            }
             print("config OK: \(summary(config))")
             return 0
         case .failure(let failure):

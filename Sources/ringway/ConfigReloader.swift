@@ -1,4 +1,5 @@
 import Foundation
+import RingwayProxy
 import RingwayRouter
 import Synchronization
 
@@ -8,6 +9,8 @@ import Synchronization
 final class ConfigReloader: Sendable {
     let path: String
     let source: RoutingTableSource
+    /// The https pools' TLS contexts, shared with the workers and the prober.
+    let tlsContexts: UpstreamTLSContexts
     /// Serializes reloads (the signal loop and the admin thread).
     private let lock = Mutex<Int>(0)
     private let reloadHook = Mutex<(@Sendable (RoutingTable) -> Void)?>(nil)
@@ -18,14 +21,16 @@ final class ConfigReloader: Sendable {
         set { reloadHook.withLock { $0 = newValue } }
     }
 
-    private init(path: String, source: RoutingTableSource) {
+    private init(path: String, source: RoutingTableSource, tlsContexts: UpstreamTLSContexts) {
         self.path = path
         self.source = source
+        self.tlsContexts = tlsContexts
     }
 
-    static func start(path: String) -> Result<ConfigReloader, ConfigLoadFailure> {
-        switch build(path: path, version: 1, previous: nil) {
-        case .success(let table): return .success(ConfigReloader(path: path, source: RoutingTableSource(table)))
+    static func start(path: String, tlsContexts: UpstreamTLSContexts) -> Result<ConfigReloader, ConfigLoadFailure> {
+        switch build(path: path, version: 1, previous: nil, tlsContexts: tlsContexts) {
+        case .success(let table):
+            return .success(ConfigReloader(path: path, source: RoutingTableSource(table), tlsContexts: tlsContexts))
         case .failure(let f): return .failure(f)
         }
     }
@@ -35,7 +40,7 @@ final class ConfigReloader: Sendable {
     func reload() -> Result<RoutingTable, ConfigLoadFailure> {
         lock.withLock { _ in
             let current = source.table
-            let result = Self.build(path: path, version: current.version + 1, previous: current)
+            let result = Self.build(path: path, version: current.version + 1, previous: current, tlsContexts: tlsContexts)
             if case .success(let table) = result {
                 source.publish(table)
                 onReload?(table)
@@ -44,7 +49,9 @@ final class ConfigReloader: Sendable {
         }
     }
 
-    private static func build(path: String, version: Int, previous: RoutingTable?) -> Result<RoutingTable, ConfigLoadFailure> {
+    private static func build(path: String, version: Int, previous: RoutingTable?, tlsContexts: UpstreamTLSContexts)
+        -> Result<RoutingTable, ConfigLoadFailure>
+    {
         let config: RouterConfig
         switch RouterConfig.load(path: path, environment: ProcessInfo.processInfo.environment) {
         case .success(let c): config = c
@@ -56,12 +63,17 @@ final class ConfigReloader: Sendable {
         case .success(let r): resolved = r
         case .failure(let f): return .failure(f)
         }
+        let table: RoutingTable
         do {
-            return .success(try RoutingTable.compile(
-                resolved, version: version, loadedAt: Date().timeIntervalSince1970, previous: previous))
+            table = try RoutingTable.compile(
+                resolved, version: version, loadedAt: Date().timeIntervalSince1970, previous: previous)
         } catch {
             return .failure(ConfigLoadFailure(lines: ["\(path): \(error.description)"]))
         }
+        // A CA file OpenSSL cannot load refuses the file here, not per connection.
+        let problems = tlsContexts.problems(in: table)
+        guard problems.isEmpty else { return .failure(ConfigLoadFailure(lines: problems.map { "\(path): \($0)" })) }
+        return .success(table)
     }
 }
 

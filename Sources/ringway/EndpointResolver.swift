@@ -18,9 +18,14 @@ enum EndpointResolver {
                     } else {
                         problems.append("pools.\(out.pools[p].name).endpoints[\(e)]: cannot resolve host \"\(host)\"")
                     }
-                case .https:
-                    problems.append(
-                        "pools.\(out.pools[p].name).endpoints[\(e)]: https upstreams need upstream TLS, which this build does not have yet (\(endpoint.url))")
+                case .https(let host, let port):
+                    // The name itself stays in `tlsServerName` for SNI and
+                    // the certificate check.
+                    if let ip = numericAddress(host) {
+                        out.pools[p].endpoints[e].address = .https(host: ip, port: port)
+                    } else {
+                        problems.append("pools.\(out.pools[p].name).endpoints[\(e)]: cannot resolve host \"\(host)\"")
+                    }
                 case .unix: break
                 }
             }

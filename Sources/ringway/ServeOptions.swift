@@ -1,4 +1,5 @@
 import RingwayProxy
+import RingwayRouter
 
 struct UsageError: Error {
     var message: String
@@ -70,6 +71,13 @@ enum ServeOptions {
             case "--upstream":
                 s.upstream = try parseUpstream(try value(flag))
                 sawUpstream = true
+            case "--upstream-ca-file":
+                let path = try value(flag)
+                if let problem = PEMBundleCheck.problem(path: path) {
+                    throw UsageError(message: "--upstream-ca-file: \(problem)")
+                }
+                s.upstreamTLS.caFile = path
+            case "--upstream-insecure": s.upstreamTLS.insecureSkipVerify = true
             case "--workers": s.workers = try number(flag, 1...256)
             case "--ring-entries": s.backend.ringEntries = UInt32(try number(flag, 64...32768))
             case "--buffer-size": s.backend.bufferSize = UInt32(try number(flag, 1024...1 << 20))
@@ -96,6 +104,14 @@ enum ServeOptions {
             default: throw UsageError(message: "unknown option '\(flag)' (try 'ringway serve --help')")
             }
             i += 1
+        }
+        if s.upstreamTLS != PoolTLSConfig() {
+            guard case .tls = s.upstream, sawUpstream else {
+                throw UsageError(message: "--upstream-ca-file and --upstream-insecure apply to an https:// --upstream only")
+            }
+            if s.upstreamTLS.insecureSkipVerify && s.upstreamTLS.caFile != nil {
+                throw UsageError(message: "--upstream-ca-file has no effect with --upstream-insecure (nothing is verified)")
+            }
         }
         if sawUpstream && configPath != nil {
             throw UsageError(message: "use either --upstream (sidecar mode) or --config, not both")
@@ -145,8 +161,9 @@ enum ServeOptions {
             }
             return .unix(path: path)
         }
+        if text.hasPrefix("https://") { return try parseHTTPSUpstream(text) }
         guard text.hasPrefix("http://") else {
-            throw UsageError(message: "--upstream must be http://HOST:PORT or unix:/path, got '\(text)'")
+            throw UsageError(message: "--upstream must be http://HOST:PORT, https://HOST[:PORT] or unix:/path, got '\(text)'")
         }
         var rest = Substring(text.dropFirst(7))
         if rest.hasSuffix("/") { rest = rest.dropLast() }
@@ -156,5 +173,20 @@ enum ServeOptions {
         if !rest.contains(":") { rest += ":80" }
         let (host, port) = try parseHostPort(String(rest), flag: "--upstream")
         return .tcp(host: host, port: port)
+    }
+
+    /// `https://name[:port]`: the name is kept for SNI and the certificate
+    /// check and resolved to a numeric address now (the engine connects to
+    /// numbers only), as router mode does at load.
+    static func parseHTTPSUpstream(_ text: String) throws(UsageError) -> UpstreamTarget {
+        var url = text
+        if url.hasSuffix("/") { url.removeLast() }
+        guard case .https(let name, let port) = EndpointAddress.parse(url: url) else {
+            throw UsageError(message: "--upstream expects https://HOST[:PORT] with no path, got '\(text)'")
+        }
+        guard let ip = EndpointResolver.numericAddress(name) else {
+            throw UsageError(message: "--upstream: cannot resolve host '\(name)'")
+        }
+        return .tls(host: ip, port: port, serverName: name)
     }
 }

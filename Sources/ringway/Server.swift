@@ -12,7 +12,7 @@ enum Server {
         var settings = plan.settings
         var reloader: ConfigReloader?
         if let path = plan.configPath {
-            switch ConfigReloader.start(path: path) {
+            switch ConfigReloader.start(path: path, tlsContexts: settings.tlsContexts) {
             case .success(let r): reloader = r
             case .failure(let f):
                 for line in f.lines { log(line) }
@@ -43,7 +43,7 @@ enum Server {
             }
         if let logConfig {
             let rings = (0..<settings.workers).map { _ in AccessLogRing(capacity: 4096) }
-            let table = reloader?.source.table ?? settings.upstream.sidecarTable
+            let table = reloader?.source.table ?? settings.sidecarTable(loadedAt: 0)
             do {
                 let writer = try AccessLogWriter(
                     rings: rings, destination: logConfig.path == "stdout" ? .standardOutput : .file(logConfig.path),
@@ -61,13 +61,19 @@ enum Server {
         // table source too, so the admin listener can show it.
         var source = reloader?.source
         if reloader == nil, plan.adminListen != nil {
-            let sidecar = RoutingTableSource(RoutingTable.sidecar(
-                upstream: settings.upstream.endpointAddress, url: settings.upstream.url,
-                loadedAt: Date().timeIntervalSince1970))
+            let sidecar = RoutingTableSource(settings.sidecarTable(loadedAt: Date().timeIntervalSince1970))
             settings.tables = sidecar
             settings.stateBoard = WorkerStateBoard()
             settings.metrics = MetricsBoard()
             source = sidecar
+        }
+
+        // Sidecar mode with an https upstream: its CA file must load now.
+        if reloader == nil {
+            let problems = settings.tlsContexts.problems(in: settings.sidecarTable(loadedAt: 0))
+            if let problem = problems.first {
+                return fail("--upstream \(settings.upstream.url): " + problem.replacingOccurrences(of: "pools.upstream.", with: ""))
+            }
         }
 
         let fileLimit = rw_raise_nofile_limit()
@@ -98,7 +104,7 @@ enum Server {
         // reach it through the table source.
         var prober: EndpointProber?
         if let reloader {
-            prober = EndpointProber(source: reloader.source, log: { log($0) })
+            prober = EndpointProber(source: reloader.source, tlsContexts: settings.tlsContexts, log: { log($0) })
             prober!.start()
         }
 
@@ -133,6 +139,7 @@ enum Server {
         } else {
             switch settings.upstream {
             case .tcp(let host, let p): upstream = "upstream http://\(host):\(p)"
+            case .tls(let host, _, _): upstream = "upstream \(settings.upstream.url) (\(host))"
             case .unix(let path): upstream = "upstream unix:\(path)"
             }
         }

@@ -41,7 +41,10 @@ enum Usage {
         ringway serve --config FILE [options]
 
         Sidecar mode: every request goes to one upstream.
-          --upstream URL              http://HOST:PORT or unix:/path/to.sock
+          --upstream URL              http://HOST:PORT, https://HOST[:PORT] (443 by default) or
+                                      unix:/path/to.sock
+          --upstream-ca-file PATH     https upstream: a PEM CA bundle trusted besides the system store
+          --upstream-insecure         https upstream: skip certificate and name checks (tests only)
         Router mode: pools, models, rules, fallbacks from a JSON file (docs/CONFIG.md);
         SIGHUP or POST /admin/reload reloads it.
           --config FILE               the router config (instead of --upstream)

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """A mock OpenAI-style inference server that can misbehave on request (stdlib only).
 
-Usage: mock_upstream.py --port 0 [--host 127.0.0.1] [--uds PATH]
+Usage: mock_upstream.py --port 0 [--host 127.0.0.1] [--uds PATH] [--tls-cert FILE --tls-key FILE]
 Prints exactly one line, `mock listening on HOST:PORT`, once every listener is bound.
 With --uds the mock also serves the same endpoints on a Unix socket at PATH.
+With --tls-cert/--tls-key the TCP listener speaks TLS (ALPN http/1.1) with that
+certificate chain and key (PEM).
 
 Every response carries `x-mock-conn` (per-connection counter, from 1) and `x-mock-seq`
 (request number on that connection, from 1), so tests can prove connection reuse.
@@ -14,7 +16,7 @@ Control endpoints (not recorded themselves, query them on the mock directly):
                          because the client went away (EOF/RST seen while streaming or hanging)
   DELETE /__requests  -> resets both lists
 """
-import argparse, asyncio, hashlib, json, os, signal, socket, struct, sys, time
+import argparse, asyncio, hashlib, json, os, signal, socket, ssl, struct, sys, time
 from urllib.parse import urlsplit, parse_qs
 
 REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 413: "Payload Too Large",
@@ -347,8 +349,17 @@ async def main():
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--uds")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
-    servers = [await asyncio.start_server(serve_connection, args.host, args.port)]
+    tls = None
+    if args.tls_cert or args.tls_key:
+        if not (args.tls_cert and args.tls_key):
+            parser.error("--tls-cert and --tls-key go together")
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+        tls.set_alpn_protocols(["http/1.1"])
+    servers = [await asyncio.start_server(serve_connection, args.host, args.port, ssl=tls)]
     if args.uds:
         if os.path.exists(args.uds):
             os.unlink(args.uds)

@@ -37,6 +37,8 @@ extension EndToEnd {
             let serveHelp = try Self.run(["serve", "--help"])
             #expect(serveHelp.status == 0)
             #expect(serveHelp.stdout.contains("--upstream"))
+            #expect(serveHelp.stdout.contains("--upstream-ca-file PATH"))
+            #expect(serveHelp.stdout.contains("https://HOST[:PORT]"))
             let version = try Self.run(["--version"])
             #expect(version.status == 0)
             #expect(version.stdout.hasPrefix("ringway "))
@@ -50,6 +52,12 @@ extension EndToEnd {
             (["serve", "--upstream", "http://127.0.0.1:1", "--buffer-count", "1000"], "power of two"),
             (["serve", "--upstream", "http://127.0.0.1:1", "--listen", "nowhere"], "--listen expects HOST:PORT"),
             (["launch"], "unknown command 'launch'"),
+            (["serve", "--upstream", "https://127.0.0.1:1/v1"], "--upstream expects https://HOST[:PORT] with no path"),
+            (["serve", "--upstream", "http://127.0.0.1:1", "--upstream-insecure"], "apply to an https:// --upstream only"),
+            (["serve", "--upstream", "https://127.0.0.1:1", "--upstream-ca-file", "/nonexistent/ca.pem"],
+             "--upstream-ca-file: cannot read CA file \"/nonexistent/ca.pem\": No such file or directory"),
+            (["serve", "--upstream", "https://127.0.0.1:1", "--upstream-ca-file", "/proc/version"],
+             "holds no PEM certificate"),
         ])
         func badInvocationsExitNonZeroWithOneLine(arguments: [String], expected: String) throws {
             let outcome = try Self.run(arguments)

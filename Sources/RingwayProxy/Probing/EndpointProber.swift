@@ -23,6 +23,7 @@ public final class EndpointProber: Sendable {
     static let maxIdleMs: Int32 = 100
 
     private let source: RoutingTableSource
+    private let tlsContexts: UpstreamTLSContexts
     private let clock: @Sendable () -> UInt64
     private let log: @Sendable (String) -> Void
     private let maxResponseBytes: Int
@@ -37,13 +38,17 @@ public final class EndpointProber: Sendable {
     ///   - log: receives one line per state change, without the
     ///     "ringway: " prefix (the default adds it and writes to stderr).
     ///   - maxResponseBytes: the most one probe reads from an endpoint.
+    ///   - tlsContexts: the https pools' contexts (the workers' own, so
+    ///     probes resume the same sessions).
     public init(
         source: RoutingTableSource,
+        tlsContexts: UpstreamTLSContexts = UpstreamTLSContexts(),
         clock: @escaping @Sendable () -> UInt64 = { monotonicNanoseconds() },
         log: @escaping @Sendable (String) -> Void = EndpointProber.logToStandardError,
         maxResponseBytes: Int = 4 << 20
     ) {
         self.source = source
+        self.tlsContexts = tlsContexts
         self.clock = clock
         self.log = log
         self.maxResponseBytes = maxResponseBytes
@@ -63,7 +68,8 @@ public final class EndpointProber: Sendable {
             defer { exited.signal() }
             var runner = ProbeRunner(
                 source: source, clock: clock, log: log,
-                client: ProbeHTTPClient(maxResponseBytes: maxResponseBytes, cancelFD: wake.readFD))
+                client: ProbeHTTPClient(maxResponseBytes: maxResponseBytes, cancelFD: wake.readFD),
+                tlsContexts: tlsContexts)
             while !stopping.load(ordering: .acquiring) {
                 runner.refreshIfReloaded()
                 if runner.runDueProbe() { continue }

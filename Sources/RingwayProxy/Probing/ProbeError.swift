@@ -5,8 +5,8 @@ import RingwayHTTP
 /// failed and where, so a transition line in the log says what to fix
 /// ("connect to 10.0.0.7:8000 refused", not "probe failed").
 public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The endpoint's address cannot be probed (an https upstream, a Unix
-    /// path too long for sockaddr_un).
+    /// The endpoint's address cannot be probed (an https endpoint without
+    /// TLS settings, a Unix path too long for sockaddr_un).
     case unsupportedAddress(String)
     /// socket(2) itself failed (descriptor limits, memory).
     case socketFailed(errno: Int32)
@@ -26,6 +26,8 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
     case responseTooLarge(limit: Int)
     /// The prober is stopping; the request was abandoned half-way.
     case cancelled
+    /// The TLS handshake or a record failed (the message names the cause).
+    case tlsFailed(String)
 
     public var description: String {
         switch self {
@@ -41,6 +43,7 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .malformedResponse(let e): return "malformed response: \(e.message)"
         case .responseTooLarge(let limit): return "response larger than \(limit) bytes"
         case .cancelled: return "cancelled: the prober is stopping"
+        case .tlsFailed(let why): return "TLS: \(why)"
         }
     }
 }

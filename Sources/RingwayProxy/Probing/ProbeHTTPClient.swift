@@ -31,8 +31,19 @@ public struct ProbeHTTPClient: Sendable {
     /// must finish within `timeoutMs`. Any status is a response; only a
     /// failure to get one is an error.
     public func get(_ path: String, from address: EndpointAddress, timeoutMs: Int) throws(ProbeError) -> ProbeResponse {
-        let connection = try ProbeConnection.open(address, timeoutMs: timeoutMs, cancelFD: cancelFD)
-        try connection.send(Self.request(path: path, host: Self.hostField(address)))
+        try get(path, from: address, tls: nil, timeoutMs: timeoutMs)
+    }
+
+    /// `tls`: an https endpoint's context and server name (also its Host).
+    func get(_ path: String, from address: EndpointAddress, tls: EndpointTLS?, timeoutMs: Int) throws(ProbeError)
+        -> ProbeResponse
+    {
+        let connection = try ProbeConnection.open(address, tls: tls, timeoutMs: timeoutMs, cancelFD: cancelFD)
+        var host = Self.hostField(address)
+        if let tls, case .https(_, let port) = address {
+            host = tls.serverName.contains(":") ? "[\(tls.serverName)]:\(port)" : "\(tls.serverName):\(port)"
+        }
+        try connection.send(Self.request(path: path, host: host))
         return try read(from: connection)
     }
 

@@ -8,7 +8,7 @@ extension ProbeRunner {
         var tracker = tracker
         let failure: String?
         do {
-            let response = try client.get(check.path, from: task.address, timeoutMs: check.timeoutMs)
+            let response = try client.get(check.path, from: task.address, tls: task.tls, timeoutMs: check.timeoutMs)
             failure = response.isSuccess ? nil : "health check \(check.path) returned \(response.status)"
         } catch .cancelled {
             return tracker  // stopping: a half-done check proves nothing
@@ -28,7 +28,7 @@ extension ProbeRunner {
     func scrapeMetrics(_ task: ProbeTask, _ scrape: MetricsScrapeConfig, failing: Bool) -> Bool {
         let failure: String?
         do {
-            let response = try client.get(scrape.path, from: task.address, timeoutMs: scrape.timeoutMs)
+            let response = try client.get(scrape.path, from: task.address, tls: task.tls, timeoutMs: scrape.timeoutMs)
             if !response.isSuccess {
                 failure = "returned \(response.status)"
             } else if let load = response.body.withUnsafeBytes({ ServerLoadMetrics.parse($0, flavor: scrape.flavor) }) {

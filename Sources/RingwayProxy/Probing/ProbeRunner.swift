@@ -9,13 +9,15 @@ struct ProbeRunner {
     let clock: @Sendable () -> UInt64
     let log: @Sendable (String) -> Void
     let client: ProbeHTTPClient
+    let tlsContexts: UpstreamTLSContexts?
     private(set) var schedule: ProbeSchedule?
     private var builtVersion = Int.min
     private var random = SystemRandomNumberGenerator()
 
     init(source: RoutingTableSource, clock: @escaping @Sendable () -> UInt64,
-         log: @escaping @Sendable (String) -> Void, client: ProbeHTTPClient) {
+         log: @escaping @Sendable (String) -> Void, client: ProbeHTTPClient, tlsContexts: UpstreamTLSContexts? = nil) {
         self.source = source
+        self.tlsContexts = tlsContexts
         self.clock = clock
         self.log = log
         self.client = client
@@ -27,7 +29,8 @@ struct ProbeRunner {
         let version = source.version
         guard version != builtVersion else { return }
         builtVersion = version
-        let next = ProbeSchedule(table: source.table, previous: schedule, now: clock(), random: &random)
+        let next = ProbeSchedule(table: source.table, previous: schedule, now: clock(), random: &random,
+                                 tlsContexts: tlsContexts)
         // An endpoint no longer health-checked is healthy by definition
         // (SharedEndpointState's contract); without this a verdict of "down"
         // would outlive the check that made it.

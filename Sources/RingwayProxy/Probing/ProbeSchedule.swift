@@ -13,31 +13,39 @@ struct ProbeSchedule {
     /// object (the table compiler reuses it for an unchanged URL) and its
     /// probe settings keeps its due time and health streak from `previous`,
     /// so a reload neither forgets a verdict nor re-probes everything at once.
-    init(table: RoutingTable, previous: ProbeSchedule?, now: UInt64, random: inout some RandomNumberGenerator) {
+    /// `tlsContexts` gives https endpoints their pool's TLS context.
+    init(table: RoutingTable, previous: ProbeSchedule?, now: UInt64, random: inout some RandomNumberGenerator,
+         tlsContexts: UpstreamTLSContexts? = nil) {
         var carried: [CarryKey: ProbeTask] = [:]
         for task in previous?.tasks ?? [] { carried[CarryKey(task)] = task }
 
         for pool in table.pools where pool.healthCheck != nil || pool.metrics != nil {
+            let context = pool.tls.flatMap { tlsContexts?.context(for: $0) }
             for endpoint in table.endpoints[pool.endpointRange] {
-                if case .https = endpoint.address { continue }  // no upstream TLS in this build
+                let tls = endpoint.tlsServerName.flatMap { name in context.map { EndpointTLS(context: $0, serverName: name) } }
                 if let check = pool.healthCheck {
                     let fresh = ProbeTask.Kind.health(
                         check, HealthTracker(check, initiallyHealthy: endpoint.shared.isHealthy))
-                    tasks.append(Self.task(fresh, endpoint, carried, now: now, random: &random))
+                    tasks.append(Self.task(fresh, endpoint, tls, carried, now: now, random: &random))
                 }
                 if let scrape = pool.metrics {
-                    tasks.append(Self.task(.metrics(scrape, failing: false), endpoint, carried, now: now, random: &random))
+                    tasks.append(Self.task(.metrics(scrape, failing: false), endpoint, tls, carried, now: now,
+                                           random: &random))
                 }
             }
         }
     }
 
     private static func task(
-        _ kind: ProbeTask.Kind, _ endpoint: EndpointEntry, _ carried: [CarryKey: ProbeTask], now: UInt64,
-        random: inout some RandomNumberGenerator
+        _ kind: ProbeTask.Kind, _ endpoint: EndpointEntry, _ tls: EndpointTLS?, _ carried: [CarryKey: ProbeTask],
+        now: UInt64, random: inout some RandomNumberGenerator
     ) -> ProbeTask {
-        var task = ProbeTask(kind: kind, address: endpoint.address, url: endpoint.url, shared: endpoint.shared, dueNs: 0)
-        if let old = carried[CarryKey(task)], old.address == task.address, sameSettings(old.kind, kind) {
+        var task = ProbeTask(kind: kind, address: endpoint.address, url: endpoint.url, shared: endpoint.shared, tls: tls,
+                             dueNs: 0)
+        if var old = carried[CarryKey(task)], old.address == task.address, sameSettings(old.kind, kind) {
+            // The streak and due time carry over; the TLS context is the
+            // new table's (its CA file may have changed).
+            old.tls = tls
             return old
         }
         // New: first probe soon, spread over a tenth of the interval.

@@ -16,6 +16,8 @@ struct ProbeTask {
     let address: EndpointAddress
     let url: String
     let shared: SharedEndpointState
+    /// https endpoints: how to reach them over TLS (the current table's).
+    var tls: EndpointTLS?
     var dueNs: UInt64
 
     var path: String {

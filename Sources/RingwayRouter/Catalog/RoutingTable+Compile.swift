@@ -28,6 +28,7 @@ extension RoutingTable {
             for e in pool.endpoints {
                 endpoints.append(EndpointEntry(
                     pool: p, address: e.address, url: e.url, urlBytes: Array(e.url.utf8), weight: e.weight,
+                    tlsServerName: e.tlsServerName.map { pool.tls?.serverName ?? $0 },
                     shared: previousShared[e.url] ?? SharedEndpointState()))
             }
             var extra: [UInt8] = []
@@ -54,7 +55,8 @@ extension RoutingTable {
                 },
                 queue: pool.queue, outlier: pool.outlier,
                 connectTimeoutMs: pool.connectTimeoutMs, firstByteTimeoutMs: pool.firstByteTimeoutMs,
-                healthCheck: pool.healthCheck, metrics: pool.metrics, affinityPrefixBytes: affinityBytes))
+                healthCheck: pool.healthCheck, metrics: pool.metrics, affinityPrefixBytes: affinityBytes,
+                tls: pool.endpoints.contains { $0.tlsServerName != nil } ? pool.tls ?? PoolTLSConfig() : nil))
         }
 
         var modelIndex: [String: Int] = [:]
@@ -161,10 +163,16 @@ extension RoutingTable {
 
     /// Sidecar mode (`--upstream` and no config file): every path passes
     /// through to the one upstream.
-    public static func sidecar(upstream: EndpointAddress, url: String, loadedAt: Double) -> RoutingTable {
+    /// `tls` and `tlsServerName` apply to an https upstream only.
+    public static func sidecar(upstream: EndpointAddress, url: String, loadedAt: Double, tls: PoolTLSConfig? = nil,
+                               tlsServerName: String? = nil) -> RoutingTable {
         var config = RouterConfig()
         config.admin.listen = nil
-        config.pools = [PoolConfig(name: "upstream", endpoints: [EndpointConfig(address: upstream, url: url)])]
+        var endpoint = EndpointConfig(address: upstream, url: url)
+        if let tlsServerName, endpoint.tlsServerName != nil { endpoint.tlsServerName = tlsServerName }
+        var pool = PoolConfig(name: "upstream", endpoints: [endpoint])
+        pool.tls = tls
+        config.pools = [pool]
         config.routes = [RouteConfig(path: "/", isPrefix: true, kind: .passthrough(pool: "upstream"))]
         config.retry.maxAttempts = 1
         // A one-endpoint sidecar cannot be compiled wrongly.

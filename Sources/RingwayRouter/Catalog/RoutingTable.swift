@@ -122,6 +122,8 @@ public final class PoolEntry: Sendable {
     public let metrics: MetricsScrapeConfig?
     /// Affinity needs the prompt prefix hashed over this many bytes; 0 = no affinity.
     public let affinityPrefixBytes: Int
+    /// How the pool's https endpoints are verified; nil when it has none.
+    public let tls: PoolTLSConfig?
 
     init(
         name: String,
@@ -141,7 +143,8 @@ public final class PoolEntry: Sendable {
         firstByteTimeoutMs: Int?,
         healthCheck: HealthCheckConfig?,
         metrics: MetricsScrapeConfig?,
-        affinityPrefixBytes: Int
+        affinityPrefixBytes: Int,
+        tls: PoolTLSConfig?
     ) {
         self.name = name
         self.nameBytes = nameBytes
@@ -161,6 +164,7 @@ public final class PoolEntry: Sendable {
         self.healthCheck = healthCheck
         self.metrics = metrics
         self.affinityPrefixBytes = affinityPrefixBytes
+        self.tls = tls
     }
 }
 
@@ -170,6 +174,9 @@ public struct EndpointEntry: Sendable {
     public let url: String
     public let urlBytes: [UInt8]
     public let weight: Int
+    /// https endpoints: the name sent as SNI and verified (the pool's
+    /// `tls.server_name`, else the URL's host). nil = plaintext.
+    public let tlsServerName: String?
     /// Kept across reloads for an unchanged address, so health survives them.
     public let shared: SharedEndpointState
 }

@@ -105,6 +105,14 @@ enum ConfigSyntax {
         return isHostName(value) || isIPv4(value) || isBracketedIPv6(value)
     }
 
+    /// A TLS server name: a host name (sent as SNI and matched against the
+    /// certificate's DNS names) or a bare IPv4/IPv6 address (matched against
+    /// its IP addresses; RFC 6066 §3 sends no SNI for those).
+    static func isTLSServerName(_ value: String) -> Bool {
+        var address = in6_addr()
+        return isHostName(value) || isIPv4(value) || inet_pton(AF_INET6, value, &address) == 1
+    }
+
     /// An origin-form request path: starts with `/`, visible ASCII only.
     static func isRequestPath(_ path: String) -> Bool {
         path.hasPrefix("/") && path.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
@@ -172,5 +180,13 @@ enum ConfigSyntax {
     private static func isTokenByte(_ byte: UInt8) -> Bool {
         if isAlphanumeric(byte) { return true }
         return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    }
+}
+
+extension EndpointAddress {
+    /// An endpoint URL as a config file would take it (for the command
+    /// line's `--upstream`); nil when the config would refuse it.
+    public static func parse(url: String) -> EndpointAddress? {
+        try? ConfigSyntax.endpoint(url).get()
     }
 }

@@ -2,7 +2,7 @@
 extension PoolConfig {
     static let fieldNames = [
         "endpoints", "strategy", "affinity", "host", "headers", "max_connections", "max_concurrency", "queue",
-        "health_check", "metrics", "outlier", "connect_timeout_ms", "first_byte_timeout_ms",
+        "health_check", "metrics", "outlier", "connect_timeout_ms", "first_byte_timeout_ms", "tls",
     ]
 
     /// Always returns a pool, even a broken one, so that references to its
@@ -52,6 +52,12 @@ extension PoolConfig {
         if let node = object["outlier"] { pool.outlier = OutlierConfig.decode(node, object.path("outlier"), decoder) }
         pool.connectTimeoutMs = object.int("connect_timeout_ms", ConfigLimits.timeoutMs)
         pool.firstByteTimeoutMs = object.int("first_byte_timeout_ms", ConfigLimits.timeoutMs)
+        if let node = object["tls"] {
+            pool.tls = PoolTLSConfig.decode(node, object.path("tls"), decoder)
+            if !pool.endpoints.isEmpty && !pool.endpoints.contains(where: { $0.tlsServerName != nil }) {
+                object.report("tls", "\"tls\" applies to https endpoints and this pool has none")
+            }
+        }
         return pool
     }
 

@@ -50,8 +50,8 @@ public struct AdminConfig: Sendable, Equatable {
     public init() {}
 }
 
-/// Where an endpoint is. `https` is accepted by the config (hosted APIs) but
-/// served only once upstream TLS exists.
+/// Where an endpoint is. `https` endpoints are reached over TLS with the
+/// pool's `tls` settings.
 public enum EndpointAddress: Sendable, Equatable, Hashable {
     case http(host: String, port: UInt16)
     case https(host: String, port: UInt16)
@@ -65,11 +65,28 @@ public struct EndpointConfig: Sendable, Equatable {
     public var url: String
     /// `"weight"`: 1...1000, default 1.
     public var weight = 1
+    /// An https endpoint's host as the URL names it: sent as SNI and checked
+    /// against the certificate. Kept apart from `address`, whose host the
+    /// resolver replaces by a numeric address. nil for plaintext endpoints.
+    public var tlsServerName: String?
+
     public init(address: EndpointAddress, url: String, weight: Int = 1) {
         self.address = address
         self.url = url
         self.weight = weight
+        if case .https(let host, _) = address { tlsServerName = host }
     }
+}
+
+/// `"tls"`: how a pool's https endpoints are verified.
+public struct PoolTLSConfig: Sendable, Equatable, Hashable {
+    /// `"ca_file"`: a PEM bundle trusted in addition to the system store.
+    public var caFile: String?
+    /// `"insecure_skip_verify"`: no certificate or name check (tests only).
+    public var insecureSkipVerify = false
+    /// `"server_name"`: SNI and the name checked, instead of the URL's host.
+    public var serverName: String?
+    public init() {}
 }
 
 public enum BalancingStrategy: Sendable, Equatable {
@@ -157,6 +174,9 @@ public struct PoolConfig: Sendable, Equatable {
     /// `"connect_timeout_ms"`, `"first_byte_timeout_ms"`: override the global ones.
     public var connectTimeoutMs: Int?
     public var firstByteTimeoutMs: Int?
+    /// `"tls"`: verification settings for the pool's https endpoints; nil =
+    /// the system trust store and each URL's host name.
+    public var tls: PoolTLSConfig?
 
     public init(name: String, endpoints: [EndpointConfig]) {
         self.name = name

@@ -37,7 +37,7 @@ final class ConfiguredProxy: @unchecked Sendable {
         process = try ManagedProcess(
             name: "ringway", executable: try TestPaths.ringwayBinary(),
             arguments: ["serve", "--listen", "127.0.0.1:0", "--config", configPath, "--workers", "1"] + flags,
-            readyMarker: "ringway listening on")
+            readyMarker: "ringway listening on", environment: environment)
     }
 
     /// Replaces the config file (a reload picks it up).

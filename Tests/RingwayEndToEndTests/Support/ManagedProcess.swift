@@ -21,12 +21,16 @@ final class ManagedProcess: @unchecked Sendable {
 
     /// Starts `executable arguments` and waits up to `readyTimeoutMs` for a stdout line
     /// containing `readyMarker`.
+    /// `environment`: variables set (or replaced) on top of the test's own.
     init(name: String, executable: String, arguments: [String], readyMarker: String,
-         readyTimeoutMs: Int = 10_000) throws {
+         readyTimeoutMs: Int = 10_000, environment: [String: String] = [:]) throws {
         self.name = name
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let stdoutPipe = Pipe(), stderrPipe = Pipe()
         process.standardOutput = stdoutPipe
         process.standardError = stderrPipe

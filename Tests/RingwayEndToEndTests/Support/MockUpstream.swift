@@ -6,10 +6,16 @@ final class MockUpstream: @unchecked Sendable {
     var port: UInt16 { process.port }
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// `uds`: also serve on this Unix socket path.
-    init(uds: String? = nil) throws {
+    /// `https://localhost:PORT` (the test certificate names localhost and 127.0.0.1).
+    var httpsURL: String { "https://localhost:\(port)" }
+
+    /// `uds`: also serve on this Unix socket path. `tls`: speak TLS on the
+    /// TCP port with the test server certificate (control endpoints then
+    /// need TLS too; tests read `x-mock-conn` instead).
+    init(uds: String? = nil, tls: TestCertificates? = nil) throws {
         var arguments = ["python3", TestPaths.mockUpstreamScript, "--port", "0", "--host", "127.0.0.1"]
         if let uds { arguments += ["--uds", uds] }
+        if let tls { arguments += ["--tls-cert", tls.serverCertificate, "--tls-key", tls.serverKey] }
         process = try ManagedProcess(name: "mock upstream", executable: "/usr/bin/env",
                                      arguments: arguments, readyMarker: "mock listening on")
     }

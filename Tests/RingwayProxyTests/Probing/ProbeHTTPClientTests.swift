@@ -130,8 +130,8 @@ import Testing
         }
     }
 
-    @Test func httpsIsNotProbed() {
-        #expect(throws: ProbeError.unsupportedAddress("https://10.0.0.1:443 is not probed: this build has no upstream TLS")) {
+    @Test func httpsWithoutTLSSettingsIsNotProbed() {
+        #expect(throws: ProbeError.unsupportedAddress("https://10.0.0.1:443 is not probed: its pool has no TLS settings")) {
             try ProbeHTTPClient().get("/", from: .https(host: "10.0.0.1", port: 443), timeoutMs: 1000)
         }
     }

@@ -9,7 +9,7 @@ import Testing
     static let b = EndpointAddress.http(host: "10.0.0.2", port: 8000)
     static let now: UInt64 = 1_000_000_000_000
 
-    @Test func onlyPoolsThatAskAreProbedAndHTTPSIsSkipped() {
+    @Test func onlyPoolsThatAskAreProbedHTTPSIncluded() {
         let table = F.table([
             F.pool("checked", [Self.a], health: F.health()),
             F.pool("plain", [.http(host: "10.0.0.9", port: 1)]),
@@ -17,8 +17,14 @@ import Testing
         ])
         var random = FixedRandom(state: 1)
         let schedule = ProbeSchedule(table: table, previous: nil, now: Self.now, random: &random)
-        #expect(schedule.tasks.map(\.url) == ["http://10.0.0.1:8000", "unix:/run/v.sock"])
-        #expect(schedule.tasks.map(\.isHealthCheck) == [true, false])
+        #expect(schedule.tasks.map(\.url) == ["http://10.0.0.1:8000", "https://10.0.0.3:443", "unix:/run/v.sock"])
+        #expect(schedule.tasks.map(\.isHealthCheck) == [true, false, false])
+        // Without contexts (none given here) an https task has no TLS side
+        // and its probe says so; the prober passes the workers' contexts.
+        #expect(schedule.tasks.map { $0.tls != nil } == [false, false, false])
+        let withContexts = ProbeSchedule(table: table, previous: nil, now: Self.now, random: &random,
+                                         tlsContexts: UpstreamTLSContexts())
+        #expect(withContexts.tasks.map { $0.tls?.serverName } == [nil, "10.0.0.3", nil])
     }
 
     @Test func firstProbesAreSpreadOverATenthOfTheInterval() {

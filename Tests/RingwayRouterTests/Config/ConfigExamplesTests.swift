@@ -91,7 +91,7 @@ import Testing
             + SplitConfig.fieldNames + ["url", "weight", "prefix_bytes", "load_factor", "max_waiting", "timeout_ms",
                                         "interval_ms", "unhealthy_after", "healthy_after", "flavor", "consecutive_failures",
                                         "ejection_ms", "max_ejected_percent", "input", "output", "header", "classes",
-                                        "default", "fraction"]
+                                        "default", "fraction", "server_name", "insecure_skip_verify"]
         for field in everyField {
             #expect(json.contains("\"\(field)\":"), "the complete example lacks \"\(field)\"")
         }
