@@ -214,6 +214,7 @@ extension Worker {
             guard takeCiphertext(u, tls) else { return tlsConnectionBroke(u, TLSError(Self.noBlockMessage)) }
             sendCiphertext(u, tls)
         }
+        if u.phase == .idle { tls.releaseBlocks(buffers) }
     }
 
     // MARK: closing

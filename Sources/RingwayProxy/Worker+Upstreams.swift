@@ -125,6 +125,9 @@ extension Worker {
         guard let routing = u.routing, routing === self.routing else { return closeUpstream(u) }
         u.phase = .idle
         u.client = -1
+        // An idle TLS connection keeps its session, not its blocks: a pool of
+        // them would otherwise pin 128 KiB each.
+        u.tls?.releaseBlocks(buffers)
         routing.idle[Int(u.endpoint)].append(u.slot)
         u.idleDeadline = now + settings.upstreamIdleTimeoutMs * 1_000_000
         scheduleUpstreamTimer(u)

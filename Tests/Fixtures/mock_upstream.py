@@ -8,7 +8,8 @@ With --tls-cert/--tls-key the TCP listener speaks TLS (ALPN http/1.1) with that
 certificate chain and key (PEM).
 
 Every response carries `x-mock-conn` (per-connection counter, from 1) and `x-mock-seq`
-(request number on that connection, from 1), so tests can prove connection reuse.
+(request number on that connection, from 1), so tests can prove connection reuse; over
+TLS also `x-mock-tls-resumed` (1 when the connection resumed an earlier session).
 
 Control endpoints (not recorded themselves, query them on the mock directly):
   GET /__requests     -> ["METHOD PATH", ...] every request head received since start/reset
@@ -159,6 +160,10 @@ class Connection:
     def head(self, status, headers, keep_alive):
         lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}",
                  f"x-mock-conn: {self.id}", f"x-mock-seq: {self.seq}", "server: mock-upstream"]
+        tls = self.writer.get_extra_info("ssl_object")
+        if tls is not None:
+            # Whether this TLS connection resumed an earlier session.
+            lines.append(f"x-mock-tls-resumed: {int(tls.session_reused)}")
         lines += [f"{k}: {v}" for k, v in headers]
         # x-mock-header-bytes: pad the head so it spans several proxy buffers.
         padding = getattr(self, "padding", 0)
@@ -177,7 +182,16 @@ class Connection:
         await self.send(head if head_only else head + body)
 
     async def flush_and_close(self):
-        """Lets every written byte reach the kernel, then closes with FIN (no terminator)."""
+        """Lets every written byte reach the kernel, then closes with FIN (no terminator).
+        Over TLS the close is abrupt too: no close_notify (asyncio's TLS close would wait
+        for the peer's), so the client sees a truncated stream."""
+        if self.writer.get_extra_info("ssl_object") is not None:
+            # A zero write-buffer limit never drains through asyncio's TLS layer.
+            await self.writer.drain()
+            await asyncio.sleep(0.05)
+            self.writer.get_extra_info("socket").shutdown(socket.SHUT_WR)
+            self.writer.transport.abort()
+            return
         self.writer.transport.set_write_buffer_limits(0)
         await self.writer.drain()
         self.writer.close()

@@ -83,6 +83,24 @@ extension EndToEnd {
             }
         }
 
+        @Test func aStreamCutMidwayIsSurfacedLikeAPlaintextOne() throws {
+            let certs = try TestCertificates.get()
+            let mock = try MockUpstream(tls: certs)
+            defer { mock.stop() }
+            let proxy = try ConfiguredProxy(config: Self.config(mock, certs))
+            defer { proxy.stop() }
+            let client = try proxy.connect()
+            defer { client.close() }
+            // The mock sends two events, then closes without the chunked
+            // terminator (and without close_notify): a truncated message.
+            try client.send(chatRequest(model: "m", headers: [("x-mock-fail", "midstream")], stream: true))
+            #expect(try client.readHead().status == 200)
+            let (events, error, raw) = readSSE(client)
+            #expect(error != nil, "the cut stream ended like a whole one: \(raw)")
+            #expect(events.filter { $0.data?.hasPrefix("{\"id\"") == true }.count == 2, "\(raw)")
+            #expect(events.last?.data?.contains("upstream closed the connection mid-response") == true, "\(raw)")
+        }
+
         @Test func keepAliveReusesOneTLSConnection() throws {
             let certs = try TestCertificates.get()
             let mock = try MockUpstream(tls: certs)
@@ -104,6 +122,29 @@ extension EndToEnd {
             }
             #expect(Set(connections).count == 1, "upstream connections: \(connections)")
             #expect(sequence == ["1", "2", "3"], "requests per connection: \(sequence)")
+        }
+
+        @Test func aSecondConnectionResumesTheFirstOnesSession() throws {
+            let certs = try TestCertificates.get()
+            let mock = try MockUpstream(tls: certs)
+            defer { mock.stop() }
+            let proxy = try ConfiguredProxy(config: Self.config(mock, certs))
+            defer { proxy.stop() }
+            // A slow stream keeps the first connection busy, so the second
+            // request needs a connection of its own.
+            let slow = try proxy.connect()
+            defer { slow.close() }
+            try slow.send(chatRequest(model: "m", headers: [("x-mock-tokens", "5"), ("x-mock-itl-us", "100000")],
+                                      stream: true))
+            let first = try slow.readHead()
+            #expect(first.status == 200, "\(proxy.logs)")
+            #expect(first.value("x-mock-tls-resumed") == "0")
+            let second = try proxy.send(chatRequest(model: "m"))
+            #expect(second.status == 200, "\(second.text)\n\(proxy.logs)")
+            #expect(second.head.value("x-mock-conn") != first.value("x-mock-conn"))
+            #expect(second.head.value("x-mock-tls-resumed") == "1", "the second connection made a full handshake")
+            let (_, error, _) = readSSE(slow)
+            #expect(error == nil)
         }
 
         @Test func aWrongCAIs502WithTheCauseAndOtherPoolsKeepServing() throws {
