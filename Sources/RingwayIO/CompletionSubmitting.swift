@@ -1,4 +1,5 @@
 import CRingwayEngine
+import Glibc
 
 /// Everything the proxy's state machines ask of the kernel, as one seam.
 ///
@@ -22,6 +23,10 @@ public protocol CompletionSubmitting: AnyObject {
     func sendmsg(fd: Int32, _ msg: UnsafePointer<msghdr>, _ ud: UserData)
     func connect(fd: Int32, _ address: UnsafePointer<rw_address>, _ ud: UserData)
     func close(fd: Int32, _ ud: UserData)
+    /// Beware: io_uring always runs a shutdown on an io-wq thread, which
+    /// looks the descriptor number up only when it runs. If the descriptor
+    /// is closed (and the number reused by an accept) before then, it shuts
+    /// down someone else's socket. Use `shutdownNow` before a close.
     func shutdown(fd: Int32, how: Int32, _ ud: UserData)
     func cancel(_ target: UserData, _ ud: UserData)
 
@@ -32,6 +37,10 @@ public protocol CompletionSubmitting: AnyObject {
     func peerIPText(fd: Int32, into out: UnsafeMutableBufferPointer<CChar>) -> Int32
     /// Closes at once, outside the ring (start-up, refusals, the listener).
     func closeNow(fd: Int32)
+    /// shutdown(2) at once, outside the ring: for a TCP socket it only
+    /// queues the FIN, and it applies to this descriptor now, not to
+    /// whatever holds its number later (see `shutdown`).
+    func shutdownNow(fd: Int32, how: Int32)
 }
 
 extension CompletionBackend: CompletionSubmitting {
@@ -42,4 +51,6 @@ extension CompletionBackend: CompletionSubmitting {
     }
 
     public func closeNow(fd: Int32) { rw_close_now(fd) }
+
+    public func shutdownNow(fd: Int32, how: Int32) { _ = Glibc.shutdown(fd, how) }
 }

@@ -157,7 +157,10 @@ extension Worker {
     private func startLinger(_ c: ClientConnection) {
         c.phase = .lingering
         c.inbound.discard(buffers: buffers)
-        backend.shutdown(fd: c.fd, how: Int32(SHUT_WR), ud(.ignored, c))
+        // Not the ring's shutdown: io-wq would run it after the close that
+        // often follows at once, against whichever new connection was
+        // accepted into the same descriptor number (seen as stray FINs).
+        backend.shutdownNow(fd: c.fd, how: Int32(SHUT_WR))
         c.lingerDeadline = now + settings.lingerMs * 1_000_000
         scheduleClientTimer(c)
         resumeClientRecv(c)

@@ -68,6 +68,7 @@ final class FakeBackend: CompletionSubmitting {
     }
 
     func closeNow(fd: Int32) { closedNow.append(fd) }
+    func shutdownNow(fd: Int32, how: Int32) { records.append(Record(op: .shutdown(fd: fd), ud: UserData(raw: 0))) }
 
     /// Records after `mark`, for "what did the worker do in response to X".
     func records(since mark: Int) -> ArraySlice<Record> { records[mark...] }
