@@ -190,6 +190,40 @@ extension EndToEnd {
                     "log lines: \(lines)")
         }
 
+        @Test func theNameCheckedIsTheURLsHostOrTheServerName() throws {
+            let certs = try TestCertificates.get()
+            let mock = try MockUpstream(tls: certs)
+            defer { mock.stop() }
+            let byIP = "https://127.0.0.1:\(mock.port)"
+            let proxy = try ConfiguredProxy(config: """
+                {
+                  "admin": null,
+                  "pools": {
+                    "ip": {"endpoints": ["\(byIP)"], "tls": {"ca_file": "\(certs.authority)"}},
+                    "named": {"endpoints": ["\(byIP)"], "tls": {"ca_file": "\(certs.authority)", "server_name": "localhost"}},
+                    "wrong": {"endpoints": ["\(byIP)"], "tls": {"ca_file": "\(certs.authority)", "server_name": "api.example.com"}}
+                  },
+                  "models": {"m": {"pool": "ip"}},
+                  "rules": [
+                    {"name": "n", "match": {"header": {"x-pool": "named"}}, "pool": "named"},
+                    {"name": "w", "match": {"header": {"x-pool": "wrong"}}, "pool": "wrong"}
+                  ]
+                }
+                """)
+            defer { proxy.stop() }
+            // An IP literal is checked against the certificate's IP addresses.
+            let ip = try proxy.send(chatRequest(model: "m"))
+            #expect(ip.status == 200, "\(ip.text)\n\(proxy.logs)")
+            // server_name: sent as SNI and checked instead of the URL's host.
+            let named = try proxy.send(chatRequest(model: "m", headers: [("x-pool", "named")]))
+            #expect(named.status == 200, "\(named.text)\n\(proxy.logs)")
+            let wrong = try proxy.send(chatRequest(model: "m", headers: [("x-pool", "wrong")]))
+            #expect(wrong.status == 502)
+            let message = try errorMessage(wrong)
+            #expect(message.hasPrefix("upstream TLS handshake failed: certificate verify failed"), "\(message)")
+            #expect(message.contains("host api.example.com"), "\(message)")
+        }
+
         @Test func healthChecksMetricScrapesAndShadowsReachHTTPSEndpoints() throws {
             let certs = try TestCertificates.get()
             let mock = try MockUpstream(tls: certs)
