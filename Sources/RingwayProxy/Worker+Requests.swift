@@ -151,8 +151,11 @@ extension Worker {
         }
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         let authority = c.authority.map { UnsafeRawBufferPointer(rebasing: source[Int($0.start)..<Int($0.end)]) } ?? empty
-        let head = withRequestID(c, source: source) { requestID in
-            renderUpstreamHead(c, pool, source: source, bodyLength: bodyLength, requestID: requestID, authority: authority)
+        let head = withUpstreamAuthority(u, otherwise: authority) { authority in
+            withRequestID(c, source: source) { requestID in
+                renderUpstreamHead(c, pool, source: source, bodyLength: bodyLength, requestID: requestID,
+                                   authority: authority)
+            }
         }
         switch head {
         case .success(let segment):

@@ -30,9 +30,10 @@ extension Worker {
         u.shadow = shadow
         // The copy's own head: the shadow pool's Host and fields.
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-        guard case .success(let head) = renderUpstreamHead(
-            c, routing.table.pools[pool], source: c.requestHeadIn.bytes, bodyLength: bodyLength, requestID: empty,
-            authority: empty)
+        guard case .success(let head) = withUpstreamAuthority(u, otherwise: empty, { authority in
+            renderUpstreamHead(c, routing.table.pools[pool], source: c.requestHeadIn.bytes, bodyLength: bodyLength,
+                               requestID: empty, authority: authority)
+        })
         else { return closeUpstream(u) }
         // The body's blocks are shared, not copied: each segment holds a
         // reference, so they outlive the real exchange if they must.

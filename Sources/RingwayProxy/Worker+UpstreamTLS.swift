@@ -229,6 +229,20 @@ extension Worker {
         sendCiphertext(u, tls)
     }
 
+    // MARK: the Host field
+
+    /// The Host an upstream is sent when its pool sets none: an https
+    /// endpoint's own name (servers refuse a Host other than the name their
+    /// certificate was asked for by SNI, e.g. 421 Misdirected Request), else
+    /// `otherwise` (an absolute-form target's authority, or empty: the
+    /// client's Host).
+    @inline(__always)
+    func withUpstreamAuthority<R>(_ u: UpstreamConnection, otherwise: UnsafeRawBufferPointer,
+                                  _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        guard let routing = u.routing, let endpointTLS = routing.tls[Int(u.endpoint)] else { return body(otherwise) }
+        return endpointTLS.hostField.withUnsafeBytes(body)
+    }
+
     // MARK: logging
 
     /// One line per failure and endpoint, at most one a second per worker

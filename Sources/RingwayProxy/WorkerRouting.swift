@@ -39,7 +39,9 @@ final class WorkerRouting {
         let poolContexts = tlsContexts.contexts(for: table)
         tls = table.endpoints.map { e in
             guard let name = e.tlsServerName, let context = poolContexts[e.pool] else { return nil }
-            return EndpointTLS(context: context, serverName: name)
+            var port: UInt16 = 443
+            if case .https(_, let p) = e.address { port = p }
+            return EndpointTLS(context: context, serverName: name, port: port)
         }
         tlsFailureLoggedAt = Array(repeating: 0, count: table.endpoints.count)
         tlsFailuresUnlogged = Array(repeating: 0, count: table.endpoints.count)
@@ -77,4 +79,15 @@ final class WorkerRouting {
 struct EndpointTLS {
     let context: Result<TLSClientContext, TLSError>
     let serverName: String
+    /// `Host` for it: the name, bracketed when an IPv6 address, with the
+    /// port unless it is 443 (RFC 9110 §7.2).
+    let hostField: [UInt8]
+
+    init(context: Result<TLSClientContext, TLSError>, serverName: String, port: UInt16) {
+        self.context = context
+        self.serverName = serverName
+        var host = serverName.contains(":") ? "[\(serverName)]" : serverName
+        if port != 443 { host += ":\(port)" }
+        hostField = Array(host.utf8)
+    }
 }

@@ -224,6 +224,34 @@ extension EndToEnd {
             #expect(message.contains("host api.example.com"), "\(message)")
         }
 
+        @Test func anHTTPSUpstreamIsSentItsOwnNameAsHost() throws {
+            let certs = try TestCertificates.get()
+            let mock = try MockUpstream(tls: certs)
+            defer { mock.stop() }
+            let ca = #""ca_file": "\#(certs.authority)""#
+            let cases = [
+                // The URL's name and port (SNI names it too).
+                (#""endpoints": ["\#(mock.httpsURL)"], "tls": {\#(ca)}"#, "localhost:\(mock.port)"),
+                // tls.server_name replaces an IP literal.
+                (#""endpoints": ["https://127.0.0.1:\#(mock.port)"], "tls": {\#(ca), "server_name": "localhost"}"#,
+                 "localhost:\(mock.port)"),
+                // The pool's "host" wins over both.
+                (#""endpoints": ["\#(mock.httpsURL)"], "host": "api.example.com", "tls": {\#(ca)}"#, "api.example.com"),
+            ]
+            for (pool, expected) in cases {
+                let proxy = try ConfiguredProxy(config: """
+                    {"admin": null, "pools": {"p": {\(pool)}}, "routes": [{"path": "/echo", "pool": "p"}],
+                     "models": {"m": {"pool": "p"}}}
+                    """)
+                defer { proxy.stop() }
+                let r = try proxy.send(HTTPRequest.get("/echo"), method: "GET")
+                #expect(r.status == 200, "\(r.text)\n\(proxy.logs)")
+                let pairs = try #require(try r.json()["headers"] as? [[String]])
+                let hosts = pairs.filter { $0.count == 2 && $0[0].lowercased() == "host" }.map { $0[1] }
+                #expect(hosts == [expected], "pool \(pool)")
+            }
+        }
+
         @Test func healthChecksMetricScrapesAndShadowsReachHTTPSEndpoints() throws {
             let certs = try TestCertificates.get()
             let mock = try MockUpstream(tls: certs)

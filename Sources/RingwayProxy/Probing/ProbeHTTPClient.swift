@@ -39,10 +39,7 @@ public struct ProbeHTTPClient: Sendable {
         -> ProbeResponse
     {
         let connection = try ProbeConnection.open(address, tls: tls, timeoutMs: timeoutMs, cancelFD: cancelFD)
-        var host = Self.hostField(address)
-        if let tls, case .https(_, let port) = address {
-            host = tls.serverName.contains(":") ? "[\(tls.serverName)]:\(port)" : "\(tls.serverName):\(port)"
-        }
+        let host = tls.map { String(decoding: $0.hostField, as: UTF8.self) } ?? Self.hostField(address)
         try connection.send(Self.request(path: path, host: host))
         return try read(from: connection)
     }

@@ -22,7 +22,11 @@ struct ProbeSchedule {
         for pool in table.pools where pool.healthCheck != nil || pool.metrics != nil {
             let context = pool.tls.flatMap { tlsContexts?.context(for: $0) }
             for endpoint in table.endpoints[pool.endpointRange] {
-                let tls = endpoint.tlsServerName.flatMap { name in context.map { EndpointTLS(context: $0, serverName: name) } }
+                var port: UInt16 = 443
+                if case .https(_, let p) = endpoint.address { port = p }
+                let tls = endpoint.tlsServerName.flatMap { name in
+                    context.map { EndpointTLS(context: $0, serverName: name, port: port) }
+                }
                 if let check = pool.healthCheck {
                     let fresh = ProbeTask.Kind.health(
                         check, HealthTracker(check, initiallyHealthy: endpoint.shared.isHealthy))
