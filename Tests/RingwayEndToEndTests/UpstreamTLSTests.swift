@@ -224,6 +224,30 @@ extension EndToEnd {
             #expect(message.contains("host api.example.com"), "\(message)")
         }
 
+        @Test func aFailedHandshakeFailsOverToTheNextEndpoint() throws {
+            let certs = try TestCertificates.get()
+            let mock = try MockUpstream(tls: certs)
+            let plain = try MockUpstream()
+            defer { mock.stop(); plain.stop() }
+            // One endpoint does not speak TLS; round-robin sends every other
+            // request there first, and each must still be answered by the other.
+            let proxy = try ConfiguredProxy(config: """
+                {"admin": null,
+                 "pools": {"p": {"endpoints": ["https://127.0.0.1:\(plain.port)", "\(mock.httpsURL)"],
+                                 "tls": {"ca_file": "\(certs.authority)"}}},
+                 "models": {"m": {"pool": "p"}}}
+                """)
+            defer { proxy.stop() }
+            var attempts: [String] = []
+            for _ in 0..<4 {
+                let r = try proxy.send(chatRequest(model: "m"))
+                #expect(r.status == 200, "\(r.text)\n\(proxy.logs)")
+                #expect(routeFields(r)["endpoint"] == mock.httpsURL)
+                attempts.append(routeFields(r)["attempt"] ?? "?")
+            }
+            #expect(attempts.contains("2"), "no request was retried after a failed handshake: \(attempts)")
+        }
+
         @Test func anHTTPSUpstreamIsSentItsOwnNameAsHost() throws {
             let certs = try TestCertificates.get()
             let mock = try MockUpstream(tls: certs)
