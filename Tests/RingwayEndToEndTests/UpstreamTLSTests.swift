@@ -147,6 +147,30 @@ extension EndToEnd {
             #expect(error == nil)
         }
 
+        @Test func anIdleConnectionClosesCleanlyAndTheNextOneResumes() throws {
+            let certs = try TestCertificates.get()
+            let mock = try MockUpstream(tls: certs)
+            defer { mock.stop() }
+            let proxy = try RingwayProxy(upstream: mock.httpsURL,
+                                         flags: ["--upstream-ca-file", certs.authority, "--upstream-idle-timeout-ms", "200"])
+            defer { proxy.stop() }
+            let first = try proxy.connect()
+            defer { first.close() }
+            try first.send(HTTPRequest.get("/health"))
+            let a = try first.readResponse()
+            #expect(a.status == 200, "\(proxy.logs)")
+            #expect(a.head.value("x-mock-tls-resumed") == "0")
+            // The pooled connection idles out (close_notify, then close)...
+            sleepMillis(500)
+            try first.send(HTTPRequest.get("/health"))
+            let b = try first.readResponse()
+            #expect(b.status == 200)
+            // ...so this is a new one, and it resumed: OpenSSL servers do not
+            // resume a session whose client left without close_notify.
+            #expect(b.head.value("x-mock-conn") != a.head.value("x-mock-conn"))
+            #expect(b.head.value("x-mock-tls-resumed") == "1")
+        }
+
         @Test func aWrongCAIs502WithTheCauseAndOtherPoolsKeepServing() throws {
             let certs = try TestCertificates.get()
             let mock = try MockUpstream(tls: certs)
