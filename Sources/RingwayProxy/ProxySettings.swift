@@ -33,7 +33,7 @@ public struct ProxySettings: Sendable {
     public var lingerMs: UInt64 = 1_000
 
     // Upstream side.
-    public var poolMaxPerWorker = 512
+    public var poolMaxPerWorker = 4096
     public var connectTimeoutMs: UInt64 = 3_000
     /// From the request being sent to the first response byte: reasoning
     /// models may think for minutes before answering.

@@ -83,7 +83,7 @@ enum Usage {
           --drain-timeout-ms N        on SIGTERM, time for in-flight requests (default 30000)
 
         Pools:
-          --pool-max-per-worker N     upstream connections per worker (default 512; beyond: 503)
+          --pool-max-per-worker N     upstream connections per worker (default 4096; beyond: 503)
           --max-connections-per-worker N  client connections per worker (default 65536)
         """
 }
