@@ -16,6 +16,7 @@ import Testing
     static func measurement(_ low: Double, _ high: Double, throughput: Double, cpu: Double?) -> OverheadMeasurement {
         var m = OverheadMeasurement()
         m.latency = histogram(low, high)
+        m.serialLatency = histogram(low / 4, high / 4)
         m.timeToFirstToken = histogram(low * 2, high * 2)
         m.chunkDelay = histogram(low / 2, high / 2)
         m.throughput = throughput
@@ -59,6 +60,8 @@ import Testing
             #expect(abs(added - 100) < 8, "\(key): \(added)")
         }
         #expect(try abs(#require(ringway.addedTimeToFirstToken["p50"]) - 200) < 10)
+        #expect(try abs(#require(ringway.addedSerialLatency["p50"]) - 25) < 3)
+        #expect(Set(ringway.addedSerialLatency.keys) == ["p50", "p99"])
         #expect(try abs(#require(ringway.addedChunkDelay["p99"]) - 50) < 5)
         #expect(ringway.throughput == 81_000)
         #expect(ringway.cpuMicrosecondsPerRequest == 11)

@@ -14,15 +14,7 @@ extension EndToEnd {
             #expect(head.status == 200)
             #expect(head.value("content-type")?.hasPrefix("text/event-stream") == true)
             #expect(head.isChunked)
-            let (events, error, raw) = readSSE(client)
-            #expect(error == nil, "stream did not end with a clean chunked terminator: \(String(describing: error))")
-            let data = events.filter { $0.data != nil }
-            try #require(data.count >= 7, "expected 5 tokens + finish + [DONE], got: \(raw)")
-            #expect(data.last?.data == "[DONE]")
-            for i in 1..<6 {
-                let gapMs = Double(data[i].arrivalNanos - data[i - 1].arrivalNanos) / 1e6
-                #expect(gapMs >= 50, "event \(i) arrived \(gapMs) ms after the previous one (batched?)")
-            }
+            try expectFiveTokensPaced(client)
         }
 
         @Test func clientDisconnectClosesTheUpstreamStream() throws {

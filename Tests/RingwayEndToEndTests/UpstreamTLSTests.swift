@@ -8,6 +8,18 @@ extension EndToEnd {
     @Suite struct UpstreamTLS {
         /// One https pool (`secure`) trusting the test CA, a model on it and
         /// pass-through routes for the mock's byte and echo endpoints.
+        /// A TLS mock and a proxy whose pool trusts the mock's CA.
+        static func startTLSPool() throws -> (TestCertificates, MockUpstream, ConfiguredProxy) {
+            let certs = try TestCertificates.get()
+            let mock = try MockUpstream(tls: certs)
+            do {
+                return (certs, mock, try ConfiguredProxy(config: config(mock, certs)))
+            } catch {
+                mock.stop()
+                throw error
+            }
+        }
+
         static func config(_ mock: MockUpstream, _ certs: TestCertificates, caFile: String? = nil,
                            pools: String = "", extra: String = "") -> String {
             """
@@ -60,11 +72,8 @@ extension EndToEnd {
         }
 
         @Test func aStreamedChatArrivesEventByEvent() throws {
-            let certs = try TestCertificates.get()
-            let mock = try MockUpstream(tls: certs)
-            defer { mock.stop() }
-            let proxy = try ConfiguredProxy(config: Self.config(mock, certs))
-            defer { proxy.stop() }
+            let (_, mock, proxy) = try Self.startTLSPool()
+            defer { proxy.stop(); mock.stop() }
             let client = try proxy.connect()
             defer { client.close() }
             try client.send(chatRequest(model: "m", headers: [("x-mock-tokens", "5"), ("x-mock-itl-us", "100000")],
@@ -72,23 +81,12 @@ extension EndToEnd {
             let head = try client.readHead()
             #expect(head.status == 200, "\(proxy.logs)")
             #expect(head.value("content-type")?.hasPrefix("text/event-stream") == true)
-            let (events, error, raw) = readSSE(client)
-            #expect(error == nil, "stream did not end cleanly: \(String(describing: error))")
-            let data = events.filter { $0.data != nil }
-            try #require(data.count >= 7, "expected 5 tokens + finish + [DONE], got: \(raw)")
-            #expect(data.last?.data == "[DONE]")
-            for i in 1..<6 {
-                let gapMs = Double(data[i].arrivalNanos - data[i - 1].arrivalNanos) / 1e6
-                #expect(gapMs >= 50, "event \(i) arrived \(gapMs) ms after the previous one (batched?)")
-            }
+            try expectFiveTokensPaced(client)
         }
 
         @Test func aStreamCutMidwayIsSurfacedLikeAPlaintextOne() throws {
-            let certs = try TestCertificates.get()
-            let mock = try MockUpstream(tls: certs)
-            defer { mock.stop() }
-            let proxy = try ConfiguredProxy(config: Self.config(mock, certs))
-            defer { proxy.stop() }
+            let (_, mock, proxy) = try Self.startTLSPool()
+            defer { proxy.stop(); mock.stop() }
             let client = try proxy.connect()
             defer { client.close() }
             // The mock sends two events, then closes without the chunked
@@ -102,11 +100,8 @@ extension EndToEnd {
         }
 
         @Test func keepAliveReusesOneTLSConnection() throws {
-            let certs = try TestCertificates.get()
-            let mock = try MockUpstream(tls: certs)
-            defer { mock.stop() }
-            let proxy = try ConfiguredProxy(config: Self.config(mock, certs))
-            defer { proxy.stop() }
+            let (_, mock, proxy) = try Self.startTLSPool()
+            defer { proxy.stop(); mock.stop() }
             var connections: [String] = []
             var sequence: [String] = []
             // Two clients one after the other: the pooled upstream connection
@@ -125,11 +120,8 @@ extension EndToEnd {
         }
 
         @Test func aSecondConnectionResumesTheFirstOnesSession() throws {
-            let certs = try TestCertificates.get()
-            let mock = try MockUpstream(tls: certs)
-            defer { mock.stop() }
-            let proxy = try ConfiguredProxy(config: Self.config(mock, certs))
-            defer { proxy.stop() }
+            let (_, mock, proxy) = try Self.startTLSPool()
+            defer { proxy.stop(); mock.stop() }
             // A slow stream keeps the first connection busy, so the second
             // request needs a connection of its own.
             let slow = try proxy.connect()

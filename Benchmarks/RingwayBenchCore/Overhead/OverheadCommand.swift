@@ -150,6 +150,11 @@ public enum OverheadCommand {
             mode: .openLoop(ratePerSecond: options.rate, poisson: true, seed: seed)))
         measurement.latency = open.latency
 
+        let serial = try load(LoadPlan(
+            host: target.host, port: target.port, request: plain, connections: 1,
+            duration: options.duration, warmup: options.warmup, mode: .closedLoop))
+        measurement.serialLatency = serial.latency
+
         let streaming = RequestBuilder.build(
             path: "/v1/chat/completions", hostHeader: host, headers: [("x-mock-tokens", String(streamTokens))],
             body: Array(streamBody.utf8))
@@ -193,8 +198,9 @@ public enum OverheadCommand {
                     duration: step + 1, warmup: 0.2, mode: .closedLoop))
             }
         }
-        measurement.errors = open.errors.total + streams.errors.total + saturated.errors.total
-        for (phase, result) in [("open loop", open), ("streams", streams), ("saturation", saturated)]
+        measurement.errors = open.errors.total + serial.errors.total + streams.errors.total + saturated.errors.total
+        for (phase, result) in [("open loop", open), ("concurrency 1", serial), ("streams", streams),
+                                ("saturation", saturated)]
         where result.errors.total > 0 {
             progress("\(target.name) \(phase): errors \(result.errors.summary)")
         }

@@ -47,7 +47,9 @@ public enum OverheadCommandLine {
         usage: ringway-bench overhead [options]
 
           Measures what a proxy adds: the mock upstream direct, through Ringway and through
-          each --proxy, interleaved round by round, load generated in-process.
+          each --proxy, interleaved round by round, load generated in-process. Phases per
+          system: open loop at --rate; one connection, one request at a time (concurrency 1);
+          streams (TTFT, per-chunk delay); closed-loop saturation; then the ramps.
 
           --ringway PATH               ringway binary (default: next to this executable)
           --proxy 'NAME=COMMAND'       another proxy to start (run by /bin/sh, own process group);

@@ -154,6 +154,8 @@ extension OverheadReport {
             ("added p50", { format($0.addedLatency["p50"]) }), ("added p90", { format($0.addedLatency["p90"]) }),
             ("added p99", { format($0.addedLatency["p99"]) }), ("added p99.9", { format($0.addedLatency["p99.9"]) }),
             ("TTFT p50", { format($0.timeToFirstToken["p50"]) }), ("TTFT p99", { format($0.timeToFirstToken["p99"]) }),
+            ("added p50, concurrency 1", { format($0.addedSerialLatency["p50"]) }),
+            ("added p99, concurrency 1", { format($0.addedSerialLatency["p99"]) }),
             ("added TTFT p50", { format($0.addedTimeToFirstToken["p50"]) }),
             ("added TTFT p99", { format($0.addedTimeToFirstToken["p99"]) }),
             ("added chunk p50", { format($0.addedChunkDelay["p50"]) }),

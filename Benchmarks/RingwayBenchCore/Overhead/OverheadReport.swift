@@ -15,7 +15,8 @@ public struct OverheadReport: Sendable {
     /// One row per system; latencies in µs, "+" figures are added over direct.
     public var table: String {
         let header = [
-            "system", "req/s", "p50", "p99", "+p50", "+p90", "+p99", "+p99.9", "+ttft50", "+ttft99", "+chunk50",
+            "system", "req/s", "p50", "p99", "+p50", "+p90", "+p99", "+p99.9", "+c1 p50", "+c1 p99", "+ttft50",
+            "+ttft99", "+chunk50",
             "+chunk99", "cpu µs/req", "rss MiB", "req/s@p99≤bound", "streams", "errors",
         ]
         var rows = [header]
@@ -24,6 +25,7 @@ public struct OverheadReport: Sendable {
                 system.name, format(system.throughput, 0), format(system.latency["p50"]), format(system.latency["p99"]),
                 format(system.addedLatency["p50"]), format(system.addedLatency["p90"]),
                 format(system.addedLatency["p99"]), format(system.addedLatency["p99.9"]),
+                format(system.addedSerialLatency["p50"]), format(system.addedSerialLatency["p99"]),
                 format(system.addedTimeToFirstToken["p50"]), format(system.addedTimeToFirstToken["p99"]),
                 format(system.addedChunkDelay["p50"]), format(system.addedChunkDelay["p99"]),
                 format(system.cpuMicrosecondsPerRequest, 2), format(system.peakRSSKiB.map { Double($0) / 1024 }, 1),
@@ -42,7 +44,8 @@ public struct OverheadReport: Sendable {
             }
             out += line + "\n"
         }
-        return out + "(latency µs; medians over \(result.rounds.count) round(s); + = added over direct in the same round)\n"
+        return out + "(latency µs; medians over \(result.rounds.count) round(s); + = added over direct in the same round;"
+            + " c1 = one connection, one request at a time)\n"
     }
 
     // MARK: JSON
@@ -60,6 +63,8 @@ public struct OverheadReport: Sendable {
         for s in summary.systems {
             systems[s.name] = [
                 "latency_us": numbers(s.latency), "added_latency_us": numbers(s.addedLatency),
+                "concurrency1_latency_us": numbers(s.serialLatency),
+                "added_concurrency1_latency_us": numbers(s.addedSerialLatency),
                 "ttft_us": numbers(s.timeToFirstToken), "added_ttft_us": numbers(s.addedTimeToFirstToken),
                 "chunk_delay_us": numbers(s.chunkDelay), "added_chunk_delay_us": numbers(s.addedChunkDelay),
                 "throughput_rps": rounded(s.throughput), "cpu_us_per_request": optional(s.cpuMicrosecondsPerRequest),
@@ -73,7 +78,8 @@ public struct OverheadReport: Sendable {
             var out: [String: Any] = [:]
             for (name, m) in round {
                 out[name] = [
-                    "latency_us": histogram(m.latency), "ttft_us": histogram(m.timeToFirstToken),
+                    "latency_us": histogram(m.latency), "concurrency1_latency_us": histogram(m.serialLatency),
+                    "ttft_us": histogram(m.timeToFirstToken),
                     "chunk_delay_us": histogram(m.chunkDelay), "throughput_rps": rounded(m.throughput),
                     "cpu_us_per_request": optional(m.cpuMicrosecondsPerRequest),
                     "peak_rss_kib": m.peakRSSKiB.map { Int($0) as Any } ?? NSNull(), "errors": m.errors,

@@ -2,6 +2,10 @@
 public struct OverheadMeasurement: Sendable {
     /// Open loop at `--rate`, non-streaming: intended send time → complete response.
     public var latency = LatencyHistogram()
+    /// One connection, closed loop: each request sent when the previous one
+    /// answered, so nothing queues behind anything (the "added latency at
+    /// concurrency 1" figure).
+    public var serialLatency = LatencyHistogram()
     /// Streaming phase: intended send time → first body byte.
     public var timeToFirstToken = LatencyHistogram()
     /// Streaming phase: per SSE event, receive time − the mock's `mock_sent_ns`.
@@ -67,6 +71,8 @@ public struct OverheadSummary: Sendable {
         public var latency: [String: Double] = [:]
         /// Median over rounds of (this − direct) in the same round; empty for `direct`.
         public var addedLatency: [String: Double] = [:]
+        public var serialLatency: [String: Double] = [:]
+        public var addedSerialLatency: [String: Double] = [:]
         public var timeToFirstToken: [String: Double] = [:]
         public var addedTimeToFirstToken: [String: Double] = [:]
         public var chunkDelay: [String: Double] = [:]
@@ -121,6 +127,7 @@ public struct OverheadSummary: Sendable {
             return (absolute.compactMapValues { $0 }, added.compactMapValues { $0 })
         }
         (system.latency, system.addedLatency) = reduce({ $0.latency }, latencyPercentiles)
+        (system.serialLatency, system.addedSerialLatency) = reduce({ $0.serialLatency }, streamPercentiles)
         (system.timeToFirstToken, system.addedTimeToFirstToken) = reduce({ $0.timeToFirstToken }, streamPercentiles)
         (system.chunkDelay, system.addedChunkDelay) = reduce({ $0.chunkDelay }, streamPercentiles)
         system.throughput = median(own.map(\.throughput)) ?? 0

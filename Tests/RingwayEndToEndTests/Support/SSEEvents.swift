@@ -1,3 +1,5 @@
+import Testing
+
 /// One SSE block (lines up to a blank line) and when the chunk completing it arrived.
 struct SSEEvent: Sendable {
     let lines: [String]
@@ -47,5 +49,21 @@ func readSSE(_ client: RawHTTPClient, stopWhen: ([SSEEvent]) -> Bool = { _ in fa
         return (events, nil, raw)
     } catch {
         return (events, error, raw)
+    }
+}
+
+/// Reads a stream of five tokens sent 100 ms apart to its clean end and
+/// checks the events left the proxy as they came: each at least 50 ms after
+/// the one before, none held back and batched.
+func expectFiveTokensPaced(_ client: RawHTTPClient, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let (events, error, raw) = readSSE(client)
+    #expect(error == nil, "stream did not end cleanly: \(String(describing: error))", sourceLocation: sourceLocation)
+    let data = events.filter { $0.data != nil }
+    try #require(data.count >= 7, "expected 5 tokens + finish + [DONE], got: \(raw)", sourceLocation: sourceLocation)
+    #expect(data.last?.data == "[DONE]", sourceLocation: sourceLocation)
+    for i in 1..<6 {
+        let gapMs = Double(data[i].arrivalNanos - data[i - 1].arrivalNanos) / 1e6
+        #expect(gapMs >= 50, "event \(i) arrived \(gapMs) ms after the previous one (batched?)",
+                sourceLocation: sourceLocation)
     }
 }
