@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "RingwayBenchTests", dependencies: ["RingwayBenchCore"]),
         .testTarget(name: "RingwayMockUpstreamTests", dependencies: ["RingwayMockUpstream"]),
         .target(name: "CRingwayAtomics", path: "CSources/CRingwayAtomics"),
-        .target(name: "RingwayObserve", dependencies: ["CRingwayAtomics"], path: "Sources/RingwayObserve",
+        .target(name: "RingwayObserve", dependencies: ["CRingwayAtomics", "RingwayHTTP"], path: "Sources/RingwayObserve",
                 swiftSettings: hotPathSettings),
         .testTarget(name: "RingwayObserveTests", dependencies: ["RingwayObserve"]),
     ]

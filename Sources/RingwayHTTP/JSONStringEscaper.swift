@@ -16,7 +16,7 @@ enum JSONStringEscaper {
                 total &+= escapedASCIICount(b)
                 i &+= 1
             } else {
-                let length = wellFormedLength(bytes, at: i)
+                let length = utf8SequenceLength(bytes, at: i)
                 total &+= length == 0 ? 3 : length
                 i &+= length == 0 ? 1 : length
             }
@@ -37,7 +37,7 @@ enum JSONStringEscaper {
                 appendEscaped(b, to: &w)
                 i &+= 1
             } else {
-                let length = wellFormedLength(bytes, at: i)
+                let length = utf8SequenceLength(bytes, at: i)
                 if length > 0 { i &+= length; continue }
                 w.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i]))
                 w.append("\u{FFFD}")
@@ -75,35 +75,5 @@ enum JSONStringEscaper {
                 w.append(byte: digits[Int(b & 0xF)])
             }
         }
-    }
-
-    /// Length of the well-formed UTF-8 sequence starting at `i` (lead byte
-    /// >= 0x80), or 0 if there is none (Unicode 15, Table 3-7).
-    @inlinable
-    static func wellFormedLength(_ bytes: UnsafeRawBufferPointer, at i: Int) -> Int {
-        let lead = bytes[i]
-        let length: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: return 0
-        }
-        guard bytes.count &- i >= length else { return 0 }
-        let second = bytes[i &+ 1]
-        guard second >= low && second <= high else { return 0 }
-        var k = 2
-        while k < length {
-            let c = bytes[i &+ k]
-            guard c >= 0x80 && c <= 0xBF else { return 0 }
-            k &+= 1
-        }
-        return length
     }
 }

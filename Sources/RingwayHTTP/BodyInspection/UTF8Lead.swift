@@ -4,13 +4,14 @@
 /// three-byte forms), ED (no UTF-16 surrogates), F0 (no overlong four-byte
 /// forms) and F4 (nothing above U+10FFFF); C0, C1 and F5-FF never start a
 /// valid sequence.
+@usableFromInline
 struct UTF8Lead {
     /// Continuation bytes still expected, 0 for an invalid lead.
-    var continuationCount: UInt8
-    var secondLow: UInt8
-    var secondHigh: UInt8
+    @usableFromInline var continuationCount: UInt8
+    @usableFromInline var secondLow: UInt8
+    @usableFromInline var secondHigh: UInt8
 
-    @inline(__always)
+    @inlinable @inline(__always)
     init(_ lead: UInt8) {
         switch lead {
         case 0xC2...0xDF: self.init(1, 0x80, 0xBF)
@@ -24,12 +25,30 @@ struct UTF8Lead {
         }
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     init(_ count: UInt8, _ low: UInt8, _ high: UInt8) {
         continuationCount = count
         secondLow = low
         secondHigh = high
     }
+}
+
+/// Length of the well-formed UTF-8 sequence whose lead byte (>= 0x80) is at
+/// `i`, or 0 when none starts there (Unicode Table 3-7): what the JSON
+/// writers copy as is, and replace by U+FFFD when 0.
+@inlinable
+public func utf8SequenceLength(_ bytes: UnsafeRawBufferPointer, at i: Int) -> Int {
+    let rule = UTF8Lead(bytes[i])
+    let length = Int(rule.continuationCount) &+ 1
+    guard rule.continuationCount > 0, bytes.count &- i >= length else { return 0 }
+    let second = bytes[i &+ 1]
+    guard second >= rule.secondLow && second <= rule.secondHigh else { return 0 }
+    var k = 2
+    while k < length {
+        guard bytes[i &+ k] & 0xC0 == 0x80 else { return 0 }
+        k &+= 1
+    }
+    return length
 }
 
 /// Length of the longest prefix of `bytes[0..<count]` that does not end in

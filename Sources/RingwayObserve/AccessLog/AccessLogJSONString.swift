@@ -1,3 +1,5 @@
+import RingwayHTTP
+
 /// Bytes from a client (a request id, a model name) as a JSON string
 /// (RFC 8259 §7): quotes, `"` and `\` escaped, control characters as
 /// `\n`-style or `\u00XX` escapes. DEL and the C1 controls (U+0080-U+009F),
@@ -17,7 +19,7 @@ enum AccessLogJSONString {
                 continue
             }
             if b >= 0x80 {
-                let n = sequenceLength(bytes, at: i)
+                let n = utf8SequenceLength(bytes, at: i)
                 if n == 2 && b == 0xC2 && bytes[i + 1] < 0xA0 {
                     out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i]))
                     out.append("\\u00")
@@ -49,29 +51,6 @@ enum AccessLogJSONString {
         }
         out.append(UnsafeRawBufferPointer(rebasing: bytes[runStart..<i]))
         out.append(UInt8(ascii: "\""))
-    }
-
-    /// Length of the well-formed UTF-8 sequence whose lead byte (>= 0x80) is
-    /// at `i`, or 0 when there is none. The ranges of the second byte are the
-    /// ones that exclude overlongs, surrogates and values above U+10FFFF.
-    static func sequenceLength(_ bytes: UnsafeRawBufferPointer, at i: Int) -> Int {
-        let lead = bytes[i]
-        let n: Int
-        var secondLow: UInt8 = 0x80
-        var secondHigh: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: n = 2
-        case 0xE0: n = 3; secondLow = 0xA0
-        case 0xED: n = 3; secondHigh = 0x9F
-        case 0xE1...0xEF: n = 3
-        case 0xF0: n = 4; secondLow = 0x90
-        case 0xF4: n = 4; secondHigh = 0x8F
-        case 0xF1...0xF3: n = 4
-        default: return 0
-        }
-        guard i + n <= bytes.count, (secondLow...secondHigh).contains(bytes[i + 1]) else { return 0 }
-        for k in 2..<n where bytes[i + k] & 0xC0 != 0x80 { return 0 }
-        return n
     }
 
     /// A configured name as a JSON string, quotes included, escaped once at
