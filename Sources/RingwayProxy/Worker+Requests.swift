@@ -293,18 +293,7 @@ extension Worker {
                 out[n] = b
                 n += 1
             }
-            var v = requestCounter
-            var digits = 0
-            repeat {
-                digits += 1
-                v >>= 4
-            } while v != 0
-            v = requestCounter
-            for i in stride(from: n + digits - 1, through: n, by: -1) {
-                out[i] = hexDigits[Int(v & 15)]
-                v >>= 4
-            }
-            n += digits
+            n += writeHex(requestCounter, to: UnsafeMutableRawPointer(out.baseAddress! + n))
             let id = UnsafeRawBufferPointer(start: out.baseAddress, count: n)
             c.requestIDBytes.append(contentsOf: id)
             return body(id)

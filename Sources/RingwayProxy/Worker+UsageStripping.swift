@@ -147,11 +147,7 @@ extension Worker {
             chunkLines = ChunkLineBlock(bid: block.bid, base: block.base, used: 0)
         }
         let out = chunkLines.base! + chunkLines.used
-        var digits = 1
-        while digits < 16 && size >> (4 * digits) != 0 { digits += 1 }
-        for i in 0..<digits {
-            out.storeBytes(of: hexDigits[(size >> (4 * (digits - 1 - i))) & 15], toByteOffset: i, as: UInt8.self)
-        }
+        let digits = writeHex(UInt64(size), to: out)
         out.storeBytes(of: 0x0D, toByteOffset: digits, as: UInt8.self)
         out.storeBytes(of: 0x0A, toByteOffset: digits + 1, as: UInt8.self)
         chunkLines.used += digits + 2

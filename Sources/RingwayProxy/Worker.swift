@@ -201,6 +201,19 @@ public final class Worker<Backend: CompletionSubmitting> {
 
 let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
+/// `value` in lowercase hex without leading zeros (1 to 16 digits) at `out`;
+/// returns the digit count. Request ids and chunk-size lines.
+func writeHex(_ value: UInt64, to out: UnsafeMutableRawPointer) -> Int {
+    var digits = 1
+    while digits < 16 && value >> (4 * UInt64(digits)) != 0 { digits += 1 }
+    var v = value
+    for i in stride(from: digits - 1, through: 0, by: -1) {
+        out.storeBytes(of: hexDigits[Int(v & 15)], toByteOffset: i, as: UInt8.self)
+        v >>= 4
+    }
+    return digits
+}
+
 /// The worker's clock settings (statics cannot live in the generic class).
 enum WorkerTiming {
     static let tickNanoseconds: UInt64 = 5_000_000
