@@ -94,11 +94,6 @@ struct PrefixHasher {
         if tailCount > 0 { h = Self.mix(h, tail) }
         // The length tells "a" from "a\0": both leave the same tail word.
         h = Self.mix(h, UInt64(truncatingIfNeeded: streamBytes))
-        h ^= h >> 33
-        h &*= 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 33
-        h &*= 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 33
-        return h
+        return avalanche(h)
     }
 }

@@ -1,3 +1,5 @@
+import RingwayHTTP
+
 /// Which records are written: a fixed fraction chosen by a hash of the
 /// request id, so the decision is the same wherever the id is seen again
 /// (a retry, a second proxy with the same rate) and independent of arrival
@@ -41,11 +43,6 @@ public struct AccessLogSampling: Sendable, Equatable {
         } else {
             h ^= record.traceIDHigh ^ record.traceIDLow ^ record.timestampNs
         }
-        h ^= h >> 33
-        h &*= 0xFF51_AFD7_ED55_8CCD
-        h ^= h >> 33
-        h &*= 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 33
-        return h
+        return avalanche(h)
     }
 }
