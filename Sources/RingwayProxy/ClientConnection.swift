@@ -35,6 +35,11 @@ final class ClientConnection {
 
     var inbound = InboundQueue()
     let sendQueue = SendQueue()
+    /// Listed in the worker's `pendingClientFlushes` for this loop turn.
+    var flushPending = false
+    /// Counted in the worker's `awaitingAnswers`: the attempt's request went
+    /// upstream and no body byte of its answer has come back yet.
+    var awaitingAnswer = false
 
     // Arenas: a request head that spans buffers (kept whole on model routes),
     // a response head that spans buffers, the head (or error) written back.

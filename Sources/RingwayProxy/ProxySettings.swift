@@ -69,6 +69,10 @@ public struct ProxySettings: Sendable {
     public var drainTimeoutMs: UInt64 = 30_000
     /// Spin this long for completions before sleeping (0 = never spin).
     public var busyPollMicroseconds: UInt64 = 0
+    /// While a request sent upstream awaits the first bytes of its answer's
+    /// body, poll rather than sleep for up to this long after the send
+    /// (0 = always sleep). See `Worker.spinForAnswers`.
+    public var answerSpinMicroseconds: UInt64 = 200
 
     public init() {}
 }

@@ -96,7 +96,37 @@ extension Worker {
         closeClient(c, graceful: false)
     }
 
+    /// Marks the client's queue for sending at the end of this loop turn.
+    /// Nothing reaches the kernel before the turn's submit anyway, and by
+    /// then every completion of the batch has been relayed: a response head
+    /// and the first events behind it, which the upstream's packets often
+    /// split over several completions, leave in one `sendmsg` instead of a
+    /// head now and the events one send completion (one more wake-up of the
+    /// client) later.
     func flushClient(_ c: ClientConnection) {
+        guard !c.flushPending else { return }
+        c.flushPending = true
+        pendingClientFlushes.append(c.slot)
+    }
+
+    /// The end of a loop turn: every client marked by `flushClient` sends
+    /// what it has queued (one send in flight per client, as always).
+    func flushPendingClients() {
+        guard !pendingClientFlushes.isEmpty else { return }
+        var i = 0
+        // Flushing never marks another client, but index rather than iterate
+        // so that a mark made meanwhile would still be served.
+        while i < pendingClientFlushes.count {
+            let c = clients[Int(pendingClientFlushes[i])]
+            i += 1
+            sendMarkedBytes(c)
+        }
+        pendingClientFlushes.removeAll(keepingCapacity: true)
+    }
+
+    private func sendMarkedBytes(_ c: ClientConnection) {
+        guard c.flushPending else { return }
+        c.flushPending = false
         switch c.phase {
         case .awaitingHead, .exchanging, .closing: c.sendQueue.flush(fd: c.fd, backend: backend, ud(.clientSend, c))
         default: break
@@ -171,6 +201,9 @@ extension Worker {
         guard c.phase != .closed else { return }
         // 499: the client went away before its answer was complete.
         if c.phase == .exchanging { recordExchange(c, status: 499) }
+        // Bytes marked for this turn's send go out before the close, as they
+        // would have had the send been submitted when they were queued.
+        sendMarkedBytes(c)
         releaseAdmission(c)
         detachUpstream(c)
         c.phase = .closed

@@ -154,6 +154,7 @@ extension Worker {
         if c.holdingResponse { noteHeldEvents(c, events) }
         if c.isModelRoute { c.usage.feed(slice) }
         if c.requestStartedAt > 0 { noteStreamEvents(c, events) }
+        endAwaitingAnswer(c, began: true)
         c.responseBodyBytes += Int64(slice.count)
         c.pingDeadline = 0
     }

@@ -407,6 +407,7 @@ extension Worker {
         routing.balancers[pool].requestStarted(member)
         c.attemptOpen = true
         c.attemptStartedAt = now
+        beginAwaitingAnswer(c)
         c.responseHeadIn.count = 0
         // An HTTP/1.0 request goes upstream as HTTP/1.0; the server may close
         // after answering it, so the connection is not pooled again.
@@ -451,6 +452,7 @@ extension Worker {
 
     /// Tells the balancer how the attempt went, once.
     func settleAttempt(_ c: ClientConnection, _ outcome: AttemptOutcome) {
+        endAwaitingAnswer(c, began: outcome == .success)
         guard c.attemptOpen, let routing = c.routing else { return }
         c.attemptOpen = false
         let pool = Int(c.pool)

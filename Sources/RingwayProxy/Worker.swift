@@ -35,6 +35,13 @@ public final class Worker<Backend: CompletionSubmitting> {
     /// buffers come back.
     var starvedClients: [Int32] = []
     var starvedUpstreams: [Int32] = []
+    /// Clients with bytes to send once this loop turn's completions are all
+    /// handled (see `flushClient`).
+    var pendingClientFlushes: [Int32] = []
+    /// Attempts whose answer's body has not begun, and when the latest of
+    /// them started plus the spin budget (see `spinForAnswers`).
+    var awaitingAnswers = 0
+    var answerSpinUntil: UInt64 = 0
 
     var now: UInt64
     var accepting = false
@@ -81,6 +88,7 @@ public final class Worker<Backend: CompletionSubmitting> {
         clients.reserveCapacity(1024)
         upstreams.reserveCapacity(settings.poolMaxPerWorker)
         expired.reserveCapacity(256)
+        pendingClientFlushes.reserveCapacity(1024)
     }
 
     public var setupDescription: String { backend.setupDescription }
@@ -92,6 +100,7 @@ public final class Worker<Backend: CompletionSubmitting> {
         armAccept()
         while true {
             var n = pollBriefly()
+            if n == 0 { n = spinForAnswers() }
             if n == 0 {
                 let budget = min(clientTimers.sleepBudget(now: now, idle: WorkerTiming.idleSleepNanoseconds),
                                  upstreamTimers.sleepBudget(now: now, idle: WorkerTiming.idleSleepNanoseconds))
@@ -107,6 +116,7 @@ public final class Worker<Backend: CompletionSubmitting> {
             publishStateIfDue()
             if accepting && !acceptArmed && now >= acceptRetryAt { armAccept() }
             if !draining && shutdown.isRequested { beginDrain() }
+            flushPendingClients()
             if draining && (openClients == 0 || now >= drainDeadline) { break }
         }
         abortEverything()
@@ -126,6 +136,53 @@ public final class Worker<Backend: CompletionSubmitting> {
             t = monotonicNanoseconds()
         } while t < until
         return 0
+    }
+
+    /// Sleeping costs a wake-up when the answer comes: tens of microseconds
+    /// for a VM's vCPU (docs/BENCHMARKS.md), often more than an upstream
+    /// beside the proxy takes to answer. So while a request whose endpoint
+    /// usually answers within `answerSpinMicroseconds` awaits its answer's
+    /// first body bytes, the loop polls instead of sleeping, for at most
+    /// that long after the request left. An endpoint that takes longer (a
+    /// model's prefill) is waited for asleep, and a worker with no request
+    /// outstanding never spins.
+    @inline(__always) func spinForAnswers() -> Int {
+        guard awaitingAnswers > 0, answerSpinUntil > now else { return 0 }
+        let until = answerSpinUntil
+        var t = now
+        repeat {
+            let n = backend.wait(timeoutNanoseconds: 0)
+            if n > 0 { return n }
+            t = monotonicNanoseconds()
+        } while t < until
+        return 0
+    }
+
+    /// The attempt's request is on its way upstream: its answer is awaited,
+    /// with a spin if its endpoint's answers usually begin within the budget
+    /// (or nothing is known of them yet).
+    func beginAwaitingAnswer(_ c: ClientConnection) {
+        let budget = settings.answerSpinMicroseconds * 1_000
+        guard budget > 0, let routing = c.routing, c.endpoint >= 0 else { return }
+        if !c.awaitingAnswer {
+            c.awaitingAnswer = true
+            awaitingAnswers += 1
+        }
+        let typical = routing.answerDelayNs[Int(c.endpoint)]
+        if typical <= budget { answerSpinUntil = max(answerSpinUntil, now + budget) }
+    }
+
+    /// The answer's body began (`began`), or the attempt ended: with a whole
+    /// bodiless answer (`began` too) or without one (the delay is not
+    /// learned from a failure, which is often quick for want of work done).
+    @inline(__always) func endAwaitingAnswer(_ c: ClientConnection, began: Bool) {
+        guard c.awaitingAnswer else { return }
+        c.awaitingAnswer = false
+        awaitingAnswers -= 1
+        guard began, let routing = c.routing, c.endpoint >= 0, now > c.attemptStartedAt else { return }
+        let sample = now - c.attemptStartedAt
+        let old = routing.answerDelayNs[Int(c.endpoint)]
+        routing.answerDelayNs[Int(c.endpoint)] = old == 0 ? sample : (old &* 7 &+ sample) / 8
     }
 
     @inline(__always) func dispatch(_ c: Completion) {

@@ -33,6 +33,11 @@ final class WorkerRouting {
     /// how many it kept quiet about since (one line per second at most).
     var tlsFailureLoggedAt: [UInt64]
     var tlsFailuresUnlogged: [Int]
+    /// Per endpoint: a moving average of how long its answers take to begin
+    /// (request sent to first body byte, or to the end of a bodiless
+    /// answer); 0 until known. It decides whether waiting for it is worth a
+    /// spin (`Worker.beginAwaitingAnswer`).
+    var answerDelayNs: [UInt64]
 
     init(table: RoutingTable, workerID: Int, metrics board: MetricsBoard?, tlsContexts: UpstreamTLSContexts) {
         self.table = table
@@ -45,6 +50,7 @@ final class WorkerRouting {
         }
         tlsFailureLoggedAt = Array(repeating: 0, count: table.endpoints.count)
         tlsFailuresUnlogged = Array(repeating: 0, count: table.endpoints.count)
+        answerDelayNs = Array(repeating: 0, count: table.endpoints.count)
         metrics = board?.shard(for: table, worker: workerID)
         addresses = .allocate(capacity: max(1, table.endpoints.count))
         for (i, e) in table.endpoints.enumerated() {

@@ -99,6 +99,7 @@ enum ServeOptions {
             case "--sse-ping-ms": s.ssePingMs = try millis(flag)
             case "--drain-timeout-ms": s.drainTimeoutMs = try millis(flag)
             case "--busy-poll-us": s.busyPollMicroseconds = UInt64(try number(flag, 0...10_000))
+            case "--answer-spin-us": s.answerSpinMicroseconds = UInt64(try number(flag, 0...10_000))
             case "--pool-max-per-worker": s.poolMaxPerWorker = try number(flag, 1...65536)
             case "--max-connections-per-worker": s.maxClientConnectionsPerWorker = try number(flag, 1...1 << 20)
             default: throw UsageError(message: "unknown option '\(flag)' (try 'ringway serve --help')")

@@ -64,6 +64,8 @@ enum Usage {
           --buffer-count N            receive buffers per worker, power of two (default 1024)
           --busy-poll-us N            spin up to N µs for completions before sleeping (default 0: lower
                                       latency on VMs at the cost of CPU while idle)
+          --answer-spin-us N          poll rather than sleep while a request sent upstream in the last
+                                      N µs awaits its answer (default 200; 0: always sleep)
 
         HTTP limits:
           --max-header-bytes N        request head size (default 65536, over it: 431)

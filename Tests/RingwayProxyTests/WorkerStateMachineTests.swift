@@ -153,6 +153,98 @@ import RingwayIO
         #expect(h.lastRecord(.shutdown(fd: 7)) != nil)
     }
 
+    @Test func aStreamHeadAndTheEventsOfTheSameBatchLeaveInOneSend() throws {
+        let h = WorkerHarness()
+        let (_, upstream, _) = Self.openExchange(h)
+        h.completeSends(since: 0)
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let event = "data: {\"choices\":[]}\n\n"
+        let chunk = String(event.utf8.count, radix: 16) + "\r\n" + event + "\r\n"
+        // The upstream's packets split head and first event over two
+        // completions of one batch: the client still gets one send.
+        let mark = h.backend.mark
+        h.dispatchBatch([h.received(upstream, head), h.received(upstream, chunk)])
+        let sends = h.ops(since: mark).filter { if case .send(7, _) = $0 { true } else { false } }
+        #expect(sends.count == 1)
+        let sent = try #require(h.lastSend(fd: 7))
+        #expect(sent.text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(sent.text.hasSuffix("\r\n\r\n" + chunk))
+
+        // An event arriving in a later turn is not held for company: it
+        // leaves in that turn, once the previous send has completed.
+        h.completeSends(since: mark)
+        let next = h.backend.mark
+        h.receive(upstream, chunk)
+        #expect(h.lastSend(fd: 7)?.text == chunk)
+        #expect(h.backend.records(since: next).contains { if case .send(7, _) = $0.op { true } else { false } })
+    }
+
+    @Test func aHeadThatArrivesAloneIsSentInItsOwnTurn() throws {
+        let h = WorkerHarness()
+        let (_, upstream, _) = Self.openExchange(h)
+        h.completeSends(since: 0)
+        let mark = h.backend.mark
+        h.receive(upstream, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+        let sent = try #require(h.lastSend(fd: 7))
+        #expect(h.backend.records(since: mark).contains { $0.op == sent.record.op })
+        #expect(sent.text.hasSuffix("\r\n\r\n"))
+    }
+
+    @Test func aWaitForAnAnswerSpinsOnlyWhileTheEndpointUsuallyAnswersWithinTheBudget() throws {
+        let h = WorkerHarness { $0.answerSpinMicroseconds = 200 }
+        let (client, upstream, upFD) = Self.openExchange(h)
+        // Nothing is known of the endpoint yet: its first answer is spun for.
+        #expect(h.worker.awaitingAnswers == 1)
+        #expect(h.worker.answerSpinUntil == h.worker.now + 200_000)
+        var mark = 0
+        func completeSends() {
+            h.completeSends(since: mark)
+            mark = h.backend.mark
+        }
+        completeSends()
+        // It answers 50 µs later: the wait is over and learned.
+        h.worker.now += 50_000
+        h.receive(upstream, Self.response)
+        #expect(h.worker.awaitingAnswers == 0)
+        #expect(h.worker.routing.answerDelayNs[0] == 50_000)
+        completeSends()
+
+        // The next request spins again, but its answer's body takes 5 ms
+        // (a model's prefill) behind an early head: the average passes the
+        // budget, so the request after that waits asleep.
+        h.worker.now += 1_000_000
+        h.receive(client, Self.request)
+        #expect(h.worker.answerSpinUntil == h.worker.now + 200_000)
+        completeSends()
+        h.receive(upstream, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+        #expect(h.worker.awaitingAnswers == 1, "a head alone is not the answer's body")
+        completeSends()
+        h.worker.now += 5_000_000
+        h.receive(upstream, "5\r\nhello\r\n0\r\n\r\n")
+        #expect(h.worker.awaitingAnswers == 0)
+        #expect(h.worker.routing.answerDelayNs[0] > 200_000)
+        completeSends()
+        let spunUntil = h.worker.answerSpinUntil
+        h.worker.now += 1_000_000
+        h.receive(client, Self.request)
+        #expect(h.worker.awaitingAnswers == 1)
+        #expect(h.worker.answerSpinUntil == spunUntil)
+        #expect(h.lastSend(fd: upFD)?.text.hasPrefix("POST ") == true)
+
+        // A client that leaves ends the wait without teaching anything.
+        let learned = h.worker.routing.answerDelayNs[0]
+        h.endOfStream(client)
+        #expect(h.worker.awaitingAnswers == 0)
+        #expect(h.worker.routing.answerDelayNs[0] == learned)
+    }
+
+    @Test func noSpinBudgetMeansNoWaitIsCounted() {
+        let h = WorkerHarness { $0.answerSpinMicroseconds = 0 }
+        _ = Self.openExchange(h)
+        #expect(h.worker.awaitingAnswers == 0)
+        #expect(h.worker.answerSpinUntil == 0)
+    }
+
     @Test func slowlorisGets408AfterTheHeaderTimeout() throws {
         let h = WorkerHarness { $0.headerTimeoutMs = 500 }
         let client = h.accept(fd: 7)

@@ -19,8 +19,27 @@ final class WorkerHarness {
 
     var buffers: ProvidedBuffers { backend.buffers }
 
+    /// One completion as a loop turn of its own: dispatched, then the
+    /// turn's end (clients marked for sending send).
     func dispatch(_ ud: UserData, res: Int32, flags: UInt32 = 0) {
         worker.dispatch(Completion(user_data: ud.raw, res: res, flags: flags))
+        worker.flushPendingClients()
+    }
+
+    /// Several completions harvested in one batch: one loop turn.
+    func dispatchBatch(_ completions: [(ud: UserData, res: Int32, flags: UInt32)]) {
+        for c in completions { worker.dispatch(Completion(user_data: c.ud.raw, res: c.res, flags: c.flags)) }
+        worker.flushPendingClients()
+    }
+
+    /// Copies `text` into a fresh provided buffer; returns the completion a
+    /// multishot receive of it would post (for `dispatchBatch`).
+    func received(_ ud: UserData, _ text: String) -> (ud: UserData, res: Int32, flags: UInt32) {
+        let bytes = Array(text.utf8)
+        let bid = nextBid
+        nextBid = (nextBid + 1) % UInt16(buffers.count)
+        bytes.withUnsafeBytes { UnsafeMutableRawPointer(buffers.pointer(bid)).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        return (ud, Int32(bytes.count), RW_CQE_F_BUFFER | RW_CQE_F_MORE | UInt32(bid) << RW_CQE_BUFFER_SHIFT)
     }
 
     /// A new client connection on descriptor `fd`; returns its receive's user_data.
@@ -33,13 +52,9 @@ final class WorkerHarness {
     /// Bytes arriving on a multishot receive, in a fresh provided buffer.
     @discardableResult
     func receive(_ ud: UserData, _ text: String, more: Bool = true) -> UInt16 {
-        let bytes = Array(text.utf8)
-        let bid = nextBid
-        nextBid = (nextBid + 1) % UInt16(buffers.count)
-        bytes.withUnsafeBytes { UnsafeMutableRawPointer(buffers.pointer(bid)).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        dispatch(ud, res: Int32(bytes.count),
-                 flags: RW_CQE_F_BUFFER | (more ? RW_CQE_F_MORE : 0) | UInt32(bid) << RW_CQE_BUFFER_SHIFT)
-        return bid
+        let completion = received(ud, text)
+        dispatch(ud, res: completion.res, flags: more ? completion.flags : completion.flags & ~RW_CQE_F_MORE)
+        return UInt16(truncatingIfNeeded: completion.flags >> RW_CQE_BUFFER_SHIFT)
     }
 
     func endOfStream(_ ud: UserData) { dispatch(ud, res: 0) }
@@ -76,5 +91,6 @@ final class WorkerHarness {
     func advance(milliseconds: UInt64) {
         worker.now += milliseconds * 1_000_000
         worker.sweepTimers()
+        worker.flushPendingClients()
     }
 }
