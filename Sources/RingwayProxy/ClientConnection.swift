@@ -37,9 +37,11 @@ final class ClientConnection {
     let sendQueue = SendQueue()
     /// Listed in the worker's `pendingClientFlushes` for this loop turn.
     var flushPending = false
-    /// Counted in the worker's `awaitingAnswers`: the attempt's request went
-    /// upstream and no body byte of its answer has come back yet.
+    /// The attempt's request went upstream and no body byte of its answer
+    /// has come back yet (how long that takes is learned per endpoint).
     var awaitingAnswer = false
+    /// The wait is spun for: counted in the worker's `spunAnswers`.
+    var answerSpun = false
 
     // Arenas: a request head that spans buffers (kept whole on model routes),
     // a response head that spans buffers, the head (or error) written back.

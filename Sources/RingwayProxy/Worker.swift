@@ -38,9 +38,9 @@ public final class Worker<Backend: CompletionSubmitting> {
     /// Clients with bytes to send once this loop turn's completions are all
     /// handled (see `flushClient`).
     var pendingClientFlushes: [Int32] = []
-    /// Attempts whose answer's body has not begun, and when the latest of
-    /// them started plus the spin budget (see `spinForAnswers`).
-    var awaitingAnswers = 0
+    /// Attempts whose answer's body has not begun and is worth a spin, and
+    /// when the latest of them started plus the budget (`spinForAnswers`).
+    var spunAnswers = 0
     var answerSpinUntil: UInt64 = 0
 
     var now: UInt64
@@ -147,7 +147,7 @@ public final class Worker<Backend: CompletionSubmitting> {
     /// model's prefill) is waited for asleep, and a worker with no request
     /// outstanding never spins.
     @inline(__always) func spinForAnswers() -> Int {
-        guard awaitingAnswers > 0, answerSpinUntil > now else { return 0 }
+        guard spunAnswers > 0, answerSpinUntil > now else { return 0 }
         let until = answerSpinUntil
         var t = now
         repeat {
@@ -164,12 +164,13 @@ public final class Worker<Backend: CompletionSubmitting> {
     func beginAwaitingAnswer(_ c: ClientConnection) {
         let budget = settings.answerSpinMicroseconds * 1_000
         guard budget > 0, let routing = c.routing, c.endpoint >= 0 else { return }
-        if !c.awaitingAnswer {
-            c.awaitingAnswer = true
-            awaitingAnswers += 1
+        c.awaitingAnswer = true
+        guard routing.answerDelayNs[Int(c.endpoint)] <= budget else { return }
+        if !c.answerSpun {
+            c.answerSpun = true
+            spunAnswers += 1
         }
-        let typical = routing.answerDelayNs[Int(c.endpoint)]
-        if typical <= budget { answerSpinUntil = max(answerSpinUntil, now + budget) }
+        answerSpinUntil = max(answerSpinUntil, now + budget)
     }
 
     /// The answer's body began (`began`), or the attempt ended: with a whole
@@ -178,7 +179,10 @@ public final class Worker<Backend: CompletionSubmitting> {
     @inline(__always) func endAwaitingAnswer(_ c: ClientConnection, began: Bool) {
         guard c.awaitingAnswer else { return }
         c.awaitingAnswer = false
-        awaitingAnswers -= 1
+        if c.answerSpun {
+            c.answerSpun = false
+            spunAnswers -= 1
+        }
         guard began, let routing = c.routing, c.endpoint >= 0, now > c.attemptStartedAt else { return }
         let sample = now - c.attemptStartedAt
         let old = routing.answerDelayNs[Int(c.endpoint)]
