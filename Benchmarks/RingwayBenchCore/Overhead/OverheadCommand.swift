@@ -9,6 +9,12 @@ import Glibc
 /// round, and reports what each proxy adds over the direct path.
 public enum OverheadCommand {
     public static let streamTokens = 8
+    /// Tokens of the time-to-first-token phase leave the mock this far
+    /// apart, as a model streams them. Sent back to back, the mock's burst
+    /// occupies the load generator's CPU until it is over, and the first
+    /// token is read then, whichever proxy relayed it (docs/BENCHMARKS.md,
+    /// run 12).
+    public static let streamGapMicroseconds = 1_000
     public static let saturationConnections = 32
     static let streamBody = #"{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}],"max_tokens":16}"#
 
@@ -122,6 +128,7 @@ public enum OverheadCommand {
                 ("warmup_s", String(options.warmup)), ("rounds", String(options.rounds)),
                 ("connections", String(options.connections)),
                 ("stream_rate_rps", fixed(min(options.rate, 200), 0)), ("stream_tokens", String(streamTokens)),
+                ("stream_token_gap_us", String(streamGapMicroseconds)),
                 ("saturation_connections", String(saturationConnections)), ("pin_proxy", options.pinProxy),
                 ("pin_load", options.pinLoad), ("arrivals", "poisson"),
                 ("ramps", options.rampPhases ? "on" : "off"), ("p99_bound_ms", fixed(options.p99BoundMs, 1)),
@@ -156,7 +163,8 @@ public enum OverheadCommand {
         measurement.serialLatency = serial.latency
 
         let streaming = RequestBuilder.build(
-            path: "/v1/chat/completions", hostHeader: host, headers: [("x-mock-tokens", String(streamTokens))],
+            path: "/v1/chat/completions", hostHeader: host,
+            headers: [("x-mock-tokens", String(streamTokens)), ("x-mock-itl-us", String(streamGapMicroseconds))],
             body: Array(streamBody.utf8))
         let streams = try load(LoadPlan(
             host: target.host, port: target.port, request: streaming, connections: options.connections,
