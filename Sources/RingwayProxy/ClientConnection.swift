@@ -42,6 +42,9 @@ final class ClientConnection {
     var awaitingAnswer = false
     /// The wait is spun for: counted in the worker's `spunAnswers`.
     var answerSpun = false
+    /// When the request last became fully sendable (the attempt began, its
+    /// connection came up, its streamed body ended): the wait runs from here.
+    var answerWaitFrom: UInt64 = 0
 
     // Arenas: a request head that spans buffers (kept whole on model routes),
     // a response head that spans buffers, the head (or error) written back.

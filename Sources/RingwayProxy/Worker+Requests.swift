@@ -324,6 +324,7 @@ extension Worker {
             if s.bid >= 0 { buffers.retain(UInt16(s.bid)) }
             u.sendQueue.append(Segment(base: s.base, length: take, bid: s.bid))
             c.inbound.consume(take, buffers: buffers)
+            if c.requestBodyDone { restartAnswerWait(c) }
         }
         flushUpstream(u)
     }

@@ -39,6 +39,7 @@ extension Worker {
         u.connectDeadline = 0
         scheduleUpstreamTimer(u)
         u.phase = .busy
+        if u.client >= 0 { restartAnswerWait(clients[Int(u.client)]) }
         flushTLSUpstream(u, tls)
     }
 

@@ -74,6 +74,7 @@ extension Worker {
         u.connectDeadline = 0
         scheduleUpstreamTimer(u)
         u.phase = .busy
+        if u.client >= 0 { restartAnswerWait(clients[Int(u.client)]) }
         resumeUpstreamRecv(u)
         flushUpstream(u)
     }

@@ -165,12 +165,22 @@ public final class Worker<Backend: CompletionSubmitting> {
         let budget = settings.answerSpinMicroseconds * 1_000
         guard budget > 0, let routing = c.routing, c.endpoint >= 0 else { return }
         c.awaitingAnswer = true
+        c.answerWaitFrom = now
         guard routing.answerDelayNs[Int(c.endpoint)] <= budget else { return }
         if !c.answerSpun {
             c.answerSpun = true
             spunAnswers += 1
         }
         answerSpinUntil = max(answerSpinUntil, now + budget)
+    }
+
+    /// The request could not leave before now: its connection was still
+    /// being made, or its body was still streaming in. Neither is the
+    /// endpoint's answer time, so the wait (and its spin) starts again.
+    func restartAnswerWait(_ c: ClientConnection) {
+        guard c.awaitingAnswer else { return }
+        c.answerWaitFrom = now
+        if c.answerSpun { answerSpinUntil = max(answerSpinUntil, now + settings.answerSpinMicroseconds * 1_000) }
     }
 
     /// The answer's body began (`began`), or the attempt ended: with a whole
@@ -183,8 +193,8 @@ public final class Worker<Backend: CompletionSubmitting> {
             c.answerSpun = false
             spunAnswers -= 1
         }
-        guard began, let routing = c.routing, c.endpoint >= 0, now > c.attemptStartedAt else { return }
-        let sample = now - c.attemptStartedAt
+        guard began, let routing = c.routing, c.endpoint >= 0, now > c.answerWaitFrom else { return }
+        let sample = now - c.answerWaitFrom
         let old = routing.answerDelayNs[Int(c.endpoint)]
         routing.answerDelayNs[Int(c.endpoint)] = old == 0 ? sample : (old &* 7 &+ sample) / 8
     }
@@ -233,8 +243,11 @@ public final class Worker<Backend: CompletionSubmitting> {
         draining = true
         drainDeadline = now + settings.drainTimeoutMs * 1_000_000
         stopAccepting()
+        // Idle keep-alive clients go at once; one whose last answer is still
+        // leaving is closed once it has left (an answer, not a request, is
+        // in flight there).
         for c in clients where c.phase == .awaitingHead && c.inbound.isEmpty {
-            closeClient(c, graceful: false)
+            closeClient(c, graceful: !c.sendQueue.isIdle)
         }
     }
 

@@ -249,6 +249,42 @@ import RingwayIO
         #expect(h.worker.routing.answerDelayNs[0] == learned)
     }
 
+    @Test func theAnswerWaitStartsWhenTheRequestCanLeave() throws {
+        let h = WorkerHarness { $0.answerSpinMicroseconds = 200 }
+        let client = h.accept(fd: 7)
+        // A streamed body: half now, the rest 3 ms later; the connection
+        // itself takes 1 ms. Neither is the endpoint's answer time.
+        h.receive(client, "POST /v1/chat/completions HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\n{}")
+        let connect = h.lastConnect()!
+        guard case .connect(let upFD) = connect.op else { fatalError() }
+        h.worker.now += 1_000_000
+        h.complete(connect, res: 0)
+        #expect(h.worker.answerSpinUntil == h.worker.now + 200_000)
+        let upstream = h.lastRecord(.recv(fd: upFD))!.ud
+        h.worker.now += 3_000_000
+        h.receive(client, "{}")
+        #expect(h.worker.answerSpinUntil == h.worker.now + 200_000)
+        h.worker.now += 40_000
+        h.receive(upstream, Self.response)
+        #expect(h.worker.routing.answerDelayNs[0] == 40_000)
+    }
+
+    @Test func drainingLetsAKeepAliveAnswerStillLeavingFinish() throws {
+        let h = WorkerHarness()
+        let (_, upstream, _) = Self.openExchange(h)
+        h.completeSends(since: 0)
+        let mark = h.backend.mark
+        h.receive(upstream, Self.response)
+        let answer = try #require(h.lastSend(fd: 7))
+        #expect(h.backend.records(since: mark).contains { $0.op == answer.record.op })
+        // The exchange is over for the worker (the client awaits its next
+        // request) but the answer's send has not completed.
+        h.worker.beginDrain()
+        #expect(h.lastRecord(.close(fd: 7)) == nil)
+        h.complete(answer.record, res: Int32(answer.text.utf8.count))
+        #expect(h.lastRecord(.shutdown(fd: 7)) != nil, "closed after the answer left, gracefully")
+    }
+
     @Test func noSpinBudgetMeansNoWaitIsCounted() {
         let h = WorkerHarness { $0.answerSpinMicroseconds = 0 }
         _ = Self.openExchange(h)
