@@ -113,14 +113,7 @@ extension Worker {
     /// what it has queued (one send in flight per client, as always).
     func flushPendingClients() {
         guard !pendingClientFlushes.isEmpty else { return }
-        var i = 0
-        // Flushing never marks another client, but index rather than iterate
-        // so that a mark made meanwhile would still be served.
-        while i < pendingClientFlushes.count {
-            let c = clients[Int(pendingClientFlushes[i])]
-            i += 1
-            sendMarkedBytes(c)
-        }
+        for slot in pendingClientFlushes { sendMarkedBytes(clients[Int(slot)]) }
         pendingClientFlushes.removeAll(keepingCapacity: true)
     }
 

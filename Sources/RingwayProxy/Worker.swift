@@ -128,7 +128,12 @@ public final class Worker<Backend: CompletionSubmitting> {
     /// avoids at the price of CPU time while traffic is light.
     @inline(__always) func pollBriefly() -> Int {
         guard settings.busyPollMicroseconds > 0 else { return 0 }
-        let until = now + settings.busyPollMicroseconds * 1_000
+        return poll(until: now + settings.busyPollMicroseconds * 1_000)
+    }
+
+    /// Asks the kernel for completions without sleeping until some arrive
+    /// (their count) or the clock passes `until` (0).
+    @inline(__always) func poll(until: UInt64) -> Int {
         var t = now
         repeat {
             let n = backend.wait(timeoutNanoseconds: 0)
@@ -148,14 +153,7 @@ public final class Worker<Backend: CompletionSubmitting> {
     /// outstanding never spins.
     @inline(__always) func spinForAnswers() -> Int {
         guard spunAnswers > 0, answerSpinUntil > now else { return 0 }
-        let until = answerSpinUntil
-        var t = now
-        repeat {
-            let n = backend.wait(timeoutNanoseconds: 0)
-            if n > 0 { return n }
-            t = monotonicNanoseconds()
-        } while t < until
-        return 0
+        return poll(until: answerSpinUntil)
     }
 
     /// The attempt's request is on its way upstream: its answer is awaited,

@@ -22,8 +22,7 @@ final class WorkerHarness {
     /// One completion as a loop turn of its own: dispatched, then the
     /// turn's end (clients marked for sending send).
     func dispatch(_ ud: UserData, res: Int32, flags: UInt32 = 0) {
-        worker.dispatch(Completion(user_data: ud.raw, res: res, flags: flags))
-        worker.flushPendingClients()
+        dispatchBatch([(ud, res, flags)])
     }
 
     /// Several completions harvested in one batch: one loop turn.
